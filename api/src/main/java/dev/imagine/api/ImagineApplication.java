@@ -1,0 +1,64 @@
+package dev.imagine.api;
+
+import dev.imagine.api.core.JobSubmitter;
+import dev.imagine.api.core.ZooKeeperConnection;
+import dev.imagine.api.errors.BadRequestMapper;
+import dev.imagine.api.errors.InvalidJsonMapper;
+import dev.imagine.api.health.ZooKeeperHealthCheck;
+import dev.imagine.api.resources.HealthResource;
+import dev.imagine.api.resources.ImagineResource;
+import dev.imagine.api.resources.JobsResource;
+import dev.imagine.core.job.Lane;
+import dev.imagine.core.prompt.PromptParser;
+import dev.imagine.core.store.ImageStore;
+import dev.imagine.kernels.ModelRegistry;
+import io.dropwizard.core.Application;
+import io.dropwizard.core.setup.Environment;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Consumer;
+import org.eclipse.jetty.server.Server;
+
+/** The REST API. {@link #run} only wires; the parts live in {@code core}, {@code resources}, {@code errors}. */
+public class ImagineApplication extends Application<ImagineApiConfiguration> {
+    private final Consumer<Server> onServerStarted;
+
+    public ImagineApplication() {
+        this(server -> { });
+    }
+
+    /** @param onServerStarted receives the Jetty server once it listens (its port, and a way to stop it) */
+    public ImagineApplication(Consumer<Server> onServerStarted) {
+        this.onServerStarted = onServerStarted;
+    }
+
+    public static void main(String[] args) throws Exception {
+        new ImagineApplication().run(args);
+    }
+
+    @Override
+    public String getName() {
+        return "imagine-api";
+    }
+
+    @Override
+    public void run(ImagineApiConfiguration config, Environment environment) {
+        ZooKeeperConnection zk = new ZooKeeperConnection(config.getZkAddress(),
+                Duration.ofMillis(config.getZkSessionTimeoutMillis()));
+        environment.lifecycle().manage(zk);
+        SecureRandom seeds = new SecureRandom();
+        PromptParser parser = new PromptParser(ModelRegistry.versions(), config.getDefaultModelVersion(), seeds::nextLong);
+        JobSubmitter submitter = new JobSubmitter(parser, zk, Clock.systemUTC());
+        ImageStore images = new ImageStore(Path.of(config.getImageDir()).toAbsolutePath());
+
+        environment.jersey().register(new ImagineResource(submitter, Lane.parse(config.getDefaultMode())));
+        environment.jersey().register(new JobsResource(zk, images));
+        environment.jersey().register(new HealthResource(zk));
+        environment.jersey().register(new BadRequestMapper());
+        environment.jersey().register(new InvalidJsonMapper());
+        environment.healthChecks().register("zookeeper", new ZooKeeperHealthCheck(zk));
+        environment.lifecycle().addServerLifecycleListener(onServerStarted::accept);
+    }
+}

@@ -1,0 +1,47 @@
+package dev.imagine.api.dto;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.imagine.core.job.JobRecord;
+import dev.imagine.core.job.JobSpec;
+import dev.imagine.core.job.JobState;
+
+/**
+ * A job as the REST API shows it. Durations are derived from the record's timestamps; a duration
+ * whose end has not happened yet is absent.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record JobView(
+        String id,
+        JobState state,
+        double progress,
+        int step,
+        int totalSteps,
+        String lane,
+        JobSpec spec,
+        int attempts,
+        String slot,
+        String worker,
+        String error,
+        String gridUrl,
+        Integer width,
+        Integer height,
+        Timings timings) {
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Timings(long submittedAtMillis, Long queueWaitMillis, Long processingMillis, Long totalMillis) {
+    }
+
+    public static JobView of(JobRecord job) {
+        boolean done = job.state() == JobState.COMPLETED;
+        double progress = done ? 1.0 : job.totalSteps() == 0 ? 0.0 : (double) job.step() / job.totalSteps();
+        Long wait = job.dispatchedAtMillis() == 0 ? null : job.dispatchedAtMillis() - job.queuedAtMillis();
+        Long processing = job.startedAtMillis() == 0 || job.completedAtMillis() == 0 ? null
+                : job.completedAtMillis() - job.startedAtMillis();
+        Long total = job.completedAtMillis() == 0 ? null : job.completedAtMillis() - job.submittedAtMillis();
+        return new JobView(job.id(), job.state(), progress, job.step(), job.totalSteps(),
+                job.spec().lane().pathName(), job.spec(), job.attempts(), job.slot(), job.worker(), job.error(),
+                done ? "/v1/jobs/" + job.id() + "/grid.png" : null,
+                done ? job.imageWidth() : null, done ? job.imageHeight() : null,
+                new Timings(job.submittedAtMillis(), wait, processing, total));
+    }
+}

@@ -1,0 +1,65 @@
+package dev.imagine.api.resources;
+
+import dev.imagine.api.core.JobSubmitter;
+import dev.imagine.api.dto.ImagineRequest;
+import dev.imagine.api.dto.SubmitResponse;
+import dev.imagine.api.errors.BadRequestException;
+import dev.imagine.core.job.JobRecord;
+import dev.imagine.core.job.Lane;
+import dev.imagine.core.prompt.PromptException;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.regex.Pattern;
+
+/** {@code POST /v1/imagine}: accept, validate and queue a prompt; 202 with the job id. */
+@Path("/v1/imagine")
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+public final class ImagineResource {
+    private static final Pattern USER = Pattern.compile("[A-Za-z0-9_.@-]{1,64}");
+
+    private final JobSubmitter submitter;
+    private final Lane defaultLane;
+
+    public ImagineResource(JobSubmitter submitter, Lane defaultLane) {
+        this.submitter = submitter;
+        this.defaultLane = defaultLane;
+    }
+
+    @POST
+    public Response imagine(ImagineRequest request) throws Exception {
+        if (request == null) {
+            throw new BadRequestException("prompt", "request body is empty; send {\"prompt\": \"a red fox in snow\"}");
+        }
+        Lane lane = lane(request.mode());
+        String user = request.user() == null ? "anonymous" : request.user();
+        if (!USER.matcher(user).matches()) {
+            throw new BadRequestException("user", "user must be 1–64 letters, digits or _ . @ -");
+        }
+        JobRecord job;
+        try {
+            job = submitter.submit(request.prompt(), lane, user);
+        } catch (PromptException e) {
+            throw new BadRequestException(e.field(), e.getMessage());
+        }
+        String statusUrl = "/v1/jobs/" + job.id();
+        return Response.accepted(new SubmitResponse(job.id(), job.state().name(), job.spec().seed(), statusUrl))
+                .location(URI.create(statusUrl)).build();
+    }
+
+    private Lane lane(String mode) {
+        if (mode == null) {
+            return defaultLane;
+        }
+        try {
+            return Lane.parse(mode);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestException("mode", e.getMessage());
+        }
+    }
+}

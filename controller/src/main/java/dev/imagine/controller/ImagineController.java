@@ -1,0 +1,197 @@
+package dev.imagine.controller;
+
+import dev.imagine.controller.dispatch.DispatchPass;
+import dev.imagine.controller.dispatch.Dispatcher;
+import dev.imagine.controller.dispatch.OrphanRecovery;
+import dev.imagine.controller.dispatch.Planner;
+import dev.imagine.controller.helix.ClusterSetup;
+import dev.imagine.controller.helix.SlotView;
+import dev.imagine.core.zk.JobStore;
+import dev.imagine.core.zk.ZkClients;
+import dev.imagine.core.zk.ZkPaths;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.apache.curator.framework.recipes.leader.LeaderLatch;
+import org.apache.helix.HelixManager;
+import org.apache.helix.controller.HelixControllerMain;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The controller process: the Helix controller (leader-elected among controllers by Helix) and the
+ * job dispatcher (leader-elected by a Curator LeaderLatch: exactly one dispatches at a time).
+ * The dispatcher wakes on any change to lanes, assignments, leases or the ExternalView, and at
+ * least every {@code idleWake} as a safety net.
+ */
+public final class ImagineController implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ImagineController.class);
+    private static final Duration IDLE_WAKE = Duration.ofMillis(500);
+
+    private enum State { LATENT, STARTED, CLOSED }
+
+    private final String zkAddress;
+    private final String cluster;
+    private final String name;
+    private final Collection<String> versions;
+    private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
+    private final Semaphore wake = new Semaphore(0);
+    private final Clock clock = Clock.systemUTC();
+
+    private ClusterSetup setup;
+    private HelixManager helixController;
+    private SlotView slotView;
+    private CuratorFramework zk;
+    private List<CuratorCache> caches = List.of();
+    private LeaderLatch latch;
+    private Thread loop;
+
+    public ImagineController(String zkAddress, String cluster, String name, Collection<String> versions) {
+        this.zkAddress = zkAddress;
+        this.cluster = cluster;
+        this.name = name;
+        this.versions = List.copyOf(versions);
+    }
+
+    public ImagineController start() throws Exception {
+        if (!state.compareAndSet(State.LATENT, State.STARTED)) {
+            throw new IllegalStateException("controller " + name + " cannot be started more than once");
+        }
+        try {
+            setup = new ClusterSetup(zkAddress, cluster);
+            setup.ensureCluster(versions);
+            helixController = HelixControllerMain.startHelixController(zkAddress, cluster, name,
+                    HelixControllerMain.STANDALONE);
+            LOG.info("Helix controller {} started for cluster {}", name, cluster);
+            slotView = new SlotView(zkAddress, cluster, name + "-dispatcher", this::signal).start();
+            zk = ZkClients.connect(zkAddress, Duration.ofSeconds(10));
+            JobStore store = new JobStore(zk);
+            store.ensureLayout();
+            caches = List.of(watch(ZkPaths.LANES), watch(ZkPaths.ASSIGN), watch(ZkPaths.LEASES));
+            latch = new LeaderLatch(zk, ZkPaths.DISPATCHER_LEADER, name);
+            latch.start();
+            Dispatcher dispatcher = new Dispatcher(store, slotView, clock);
+            OrphanRecovery recovery = new OrphanRecovery(store, slotView, clock);
+            Planner planner = new Planner(setup, slotView, store, clock, Duration.ofSeconds(30));
+            loop = Thread.ofPlatform().name("dispatcher-" + name).daemon()
+                    .start(() -> runLoop(dispatcher, recovery, planner));
+            LOG.info("Dispatcher {} started; waiting for leadership", name);
+            return this;
+        } catch (Exception e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Slots as the ExternalView shows them now. */
+    public java.util.List<dev.imagine.controller.helix.Slot> slots() {
+        return slotView == null ? List.of() : slotView.slots();
+    }
+
+    public boolean isDispatchLeader() {
+        return latch != null && latch.hasLeadership();
+    }
+
+    public boolean isRunning() {
+        return state.get() == State.STARTED && loop != null && loop.isAlive();
+    }
+
+    public void signal() {
+        wake.release();
+    }
+
+    private CuratorCache watch(String path) {
+        CuratorCache cache = CuratorCache.build(zk, path);
+        cache.listenable().addListener(CuratorCacheListener.builder().forAll((type, before, after) -> signal()).build());
+        cache.start();
+        return cache;
+    }
+
+    private void runLoop(Dispatcher dispatcher, OrphanRecovery recovery, Planner planner) {
+        while (state.get() == State.STARTED) {
+            try {
+                wake.tryAcquire(IDLE_WAKE.toMillis(), TimeUnit.MILLISECONDS);
+                wake.drainPermits();
+                // Re-checked every pass: leadership can go with a lost ZooKeeper session at any time.
+                if (!latch.hasLeadership()) {
+                    continue;
+                }
+                recovery.recoverOnce();
+                DispatchPass pass = dispatcher.dispatchOnce();
+                if (!pass.unservedVersions().isEmpty()) {
+                    planner.plan(pass);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                // Connection loss and races end one pass; the next pass starts from ZooKeeper again.
+                LOG.warn("Dispatch pass failed ({}); retrying", e.toString());
+                sleepQuietly();
+            }
+        }
+    }
+
+    private static void sleepQuietly() {
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (state.getAndSet(State.CLOSED) == State.CLOSED) {
+            return;
+        }
+        if (loop != null) {
+            loop.interrupt();
+            joinQuietly(loop);
+        }
+        closeQuietly(latch);
+        caches.forEach(CuratorCache::close);
+        if (zk != null) {
+            zk.close();
+        }
+        if (slotView != null) {
+            slotView.close();
+        }
+        if (helixController != null) {
+            helixController.disconnect();
+        }
+        if (setup != null) {
+            setup.close();
+        }
+        LOG.info("Controller {} stopped", name);
+    }
+
+    private static void joinQuietly(Thread thread) {
+        try {
+            thread.join(5_000);
+            if (thread.isAlive()) {
+                LOG.warn("Thread {} did not stop within 5 s", thread.getName());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(LeaderLatch leaderLatch) {
+        if (leaderLatch == null) {
+            return;
+        }
+        try {
+            leaderLatch.close();
+        } catch (Exception e) {
+            LOG.debug("Leader latch close: {}", e.toString());
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package dev.imagine.controller.helix;
+
+import java.util.Collection;
+import java.util.Map;
+import org.apache.helix.HelixAdmin;
+import org.apache.helix.HelixDataAccessor;
+import org.apache.helix.HelixException;
+import org.apache.helix.PropertyKey;
+import org.apache.helix.manager.zk.ZKHelixAdmin;
+import org.apache.helix.model.IdealState;
+import org.apache.helix.model.InstanceConfig;
+import org.apache.helix.zookeeper.datamodel.ZNRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Idempotent Helix setup: the cluster, the {@link ModelAffinity} state model, one resource per GPU pool
+ * (CUSTOMIZED placement: every slot partition is pinned to the participant that owns its device), and
+ * the participants' instance configs. Every call may be repeated by any process at any time.
+ */
+public final class ClusterSetup implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterSetup.class);
+
+    private final String zkAddress;
+    private final String cluster;
+    private final HelixAdmin admin;
+
+    public ClusterSetup(String zkAddress, String cluster) {
+        this.zkAddress = zkAddress;
+        this.cluster = cluster;
+        this.admin = new ZKHelixAdmin(zkAddress);
+    }
+
+    public String cluster() {
+        return cluster;
+    }
+
+    public String zkAddress() {
+        return zkAddress;
+    }
+
+    /** Cluster and state model; the state model is rewritten when the served versions change. */
+    public void ensureCluster(Collection<String> versions) {
+        if (admin.addCluster(cluster, false)) {
+            LOG.info("Created Helix cluster {}", cluster);
+        }
+        var definition = ModelAffinity.definition(versions);
+        var existing = admin.getStateModelDef(cluster, ModelAffinity.NAME);
+        if (existing == null || !existing.getStatesPriorityList().equals(definition.getStatesPriorityList())) {
+            admin.addStateModelDef(cluster, ModelAffinity.NAME, definition, true);
+            LOG.info("State model {} now has states {}", ModelAffinity.NAME, definition.getStatesPriorityList());
+        }
+    }
+
+    public void ensurePool(String pool) {
+        if (admin.getResourcesInCluster(cluster).contains(pool)) {
+            return;
+        }
+        IdealState idealState = new IdealState(pool);
+        idealState.setStateModelDefRef(ModelAffinity.NAME);
+        idealState.setRebalanceMode(IdealState.RebalanceMode.CUSTOMIZED);
+        idealState.setReplicas("1");
+        idealState.setNumPartitions(0);
+        try {
+            admin.addResource(cluster, pool, idealState);
+            LOG.info("Created GPU pool {} (Helix resource, CUSTOMIZED placement)", pool);
+        } catch (HelixException raced) {
+            LOG.debug("Pool {} was created concurrently", pool);
+        }
+    }
+
+    public void ensureInstance(String instance, String host, int port, String pool) {
+        if (admin.getInstancesInCluster(cluster).contains(instance)) {
+            return;
+        }
+        InstanceConfig config = new InstanceConfig(instance);
+        config.setHostName(host);
+        config.setPort(Integer.toString(port));
+        config.setInstanceEnabled(true);
+        config.addTag(pool);
+        try {
+            admin.addInstance(cluster, config);
+            LOG.info("Registered participant {} in pool {}", instance, pool);
+        } catch (HelixException raced) {
+            LOG.debug("Participant {} was registered concurrently", instance);
+        }
+    }
+
+    /**
+     * Adds {@code count} slots owned by {@code instance} to its pool, each targeting {@code version};
+     * a slot that already exists keeps the version it targets. Compare-and-set on the IdealState.
+     */
+    public void ensureSlots(HelixDataAccessor accessor, String pool, String instance, int count, String version) {
+        PropertyKey key = accessor.keyBuilder().idealStates(pool);
+        accessor.updateProperty(key, current -> {
+            ZNRecord record = current == null ? new ZNRecord(pool) : current;
+            for (int i = 0; i < count; i++) {
+                String slot = SlotNames.slot(pool, instance, i);
+                if (!record.getMapFields().containsKey(slot)) {
+                    record.setMapField(slot, Map.of(instance, ModelAffinity.stateFor(version)));
+                }
+            }
+            record.setSimpleField(IdealState.IdealStateProperty.NUM_PARTITIONS.name(),
+                    Integer.toString(record.getMapFields().size()));
+            return record;
+        }, new IdealState(pool));
+        LOG.info("Pool {} has {} slot(s) of {} targeting {}", pool, count, instance, ModelAffinity.stateFor(version));
+    }
+
+    /** Points one slot at another model version (the planner's decision); Helix then unloads and loads. */
+    public void retarget(HelixDataAccessor accessor, String pool, String slot, String instance, String version) {
+        PropertyKey key = accessor.keyBuilder().idealStates(pool);
+        accessor.updateProperty(key, current -> {
+            if (current != null && current.getMapFields().containsKey(slot)) {
+                current.setMapField(slot, Map.of(instance, ModelAffinity.stateFor(version)));
+            }
+            return current;
+        }, new IdealState(pool));
+        LOG.info("Slot {} retargeted to {}", slot, ModelAffinity.stateFor(version));
+    }
+
+    @Override
+    public void close() {
+        admin.close();
+    }
+}

@@ -1,0 +1,41 @@
+package dev.imagine.core.zk;
+
+import java.time.Duration;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+
+/** Builds the Curator clients every process uses, all under the {@link ZkPaths#NAMESPACE} root. */
+public final class ZkClients {
+    private ZkClients() {
+    }
+
+    /**
+     * Starts a client and waits for its first connection.
+     *
+     * @param sessionTimeout how long ZooKeeper keeps this process's ephemeral nodes (leases) after it
+     *                       stops answering: the bound on how fast a dead worker's job is re-queued
+     */
+    public static CuratorFramework connect(String connectString, Duration sessionTimeout) {
+        CuratorFramework client = CuratorFrameworkFactory.builder()
+                .connectString(connectString)
+                .namespace(ZkPaths.NAMESPACE)
+                .sessionTimeoutMs((int) sessionTimeout.toMillis())
+                .connectionTimeoutMs(5_000)
+                .retryPolicy(new ExponentialBackoffRetry(100, 10, 2_000))
+                .build();
+        client.start();
+        try {
+            if (!client.blockUntilConnected(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                client.close();
+                throw new IllegalStateException("could not reach ZooKeeper at " + connectString
+                        + " within 30 s; is it running?");
+            }
+        } catch (InterruptedException e) {
+            client.close();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while connecting to ZooKeeper", e);
+        }
+        return client;
+    }
+}

@@ -1,0 +1,56 @@
+package dev.imagine.core.zk;
+
+import dev.imagine.core.job.Lane;
+
+/**
+ * The ZooKeeper layout of live state, relative to the Curator namespace {@link #NAMESPACE}
+ * (Helix treats every root znode as a cluster, so ours live under one root of their own).
+ *
+ * <pre>
+ * /jobs/&lt;id&gt;               job record (JSON, versioned)
+ * /lanes/&lt;lane&gt;/&lt;entry&gt;     queue entry → job id; "r-" entries (re-queued) sort before "n-" (new)
+ * /assign/&lt;slot&gt;/&lt;id&gt;      dispatcher → the participant that owns the slot
+ * /leases/&lt;id&gt;             EPHEMERAL, held by the worker while PROCESSING
+ * /leader/dispatcher       LeaderLatch of the dispatcher
+ * </pre>
+ */
+public final class ZkPaths {
+    public static final String NAMESPACE = "imagine";
+    public static final String JOBS = "/jobs";
+    public static final String LANES = "/lanes";
+    public static final String ASSIGN = "/assign";
+    public static final String LEASES = "/leases";
+    public static final String DISPATCHER_LEADER = "/leader/dispatcher";
+
+    /** Prefix of a fresh lane entry. */
+    public static final String NEW_ENTRY = "n-";
+    /** Prefix of a re-queued entry: sorts before every fresh one, so it goes to the front of the lane. */
+    public static final String REQUEUED_ENTRY = "r-";
+
+    private ZkPaths() {
+    }
+
+    public static String job(String id) {
+        return JOBS + "/" + id;
+    }
+
+    public static String lane(Lane lane) {
+        return LANES + "/" + lane.pathName();
+    }
+
+    public static String laneEntry(Lane lane, String entry) {
+        return lane(lane) + "/" + entry;
+    }
+
+    public static String slotAssignments(String slot) {
+        return ASSIGN + "/" + slot;
+    }
+
+    public static String assignment(String slot, String jobId) {
+        return slotAssignments(slot) + "/" + jobId;
+    }
+
+    public static String lease(String jobId) {
+        return LEASES + "/" + jobId;
+    }
+}

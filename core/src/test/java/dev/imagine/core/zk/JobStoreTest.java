@@ -1,0 +1,99 @@
+package dev.imagine.core.zk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.imagine.core.job.JobRecord;
+import dev.imagine.core.job.JobSpec;
+import dev.imagine.core.job.JobState;
+import dev.imagine.core.job.Lane;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.apache.curator.framework.CuratorFramework;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The job protocol's transactions against a real ZooKeeper server. */
+class JobStoreTest {
+    @TempDir
+    static Path dir;
+    static EmbeddedZooKeeper server;
+    static CuratorFramework client;
+    static JobStore store;
+
+    @BeforeAll
+    static void startZooKeeper() throws Exception {
+        server = new EmbeddedZooKeeper(dir.resolve("zk"), 0).start();
+        client = ZkClients.connect(server.connectString(), Duration.ofSeconds(5));
+        store = new JobStore(client);
+        store.ensureLayout();
+    }
+
+    @AfterAll
+    static void stop() {
+        client.close();
+        server.close();
+    }
+
+    private static JobRecord job(String id, Lane lane) {
+        JobSpec spec = new JobSpec("a fox", "", "v8", 1, 1, 7, 1, 100, 0, lane);
+        return JobRecord.queued(id, "tester", spec, 1_000);
+    }
+
+    @Test
+    void requeuedJobGoesToTheFrontOfItsLane() throws Exception {
+        store.submit(job("a-1", Lane.RELAX));
+        store.submit(job("a-2", Lane.RELAX));
+        var first = store.laneEntries(Lane.RELAX).getFirst();
+        assertThat(first.jobId()).isEqualTo("a-1");
+        var record = store.get("a-1").orElseThrow();
+        assertThat(store.dispatch(first, record, "pool_w_0", 2_000)).isTrue();
+        assertThat(store.laneEntries(Lane.RELAX)).extracting(LaneEntry::jobId).containsExactly("a-2");
+
+        store.submit(job("a-3", Lane.RELAX));
+        assertThat(store.requeue(store.get("a-1").orElseThrow(), "test", 3_000)).isTrue();
+
+        assertThat(store.laneEntries(Lane.RELAX)).extracting(LaneEntry::jobId).containsExactly("a-1", "a-2", "a-3");
+        assertThat(store.assignments("pool_w_0")).isEmpty();
+        assertThat(store.get("a-1").orElseThrow().value().state()).isEqualTo(JobState.QUEUED);
+    }
+
+    @Test
+    void staleVersionLosesTheRace() throws Exception {
+        store.submit(job("b-1", Lane.FAST));
+        var entry = store.laneEntries(Lane.FAST).stream().filter(e -> e.jobId().equals("b-1")).findFirst().orElseThrow();
+        var stale = store.get("b-1").orElseThrow();
+        assertThat(store.dispatch(entry, stale, "pool_w_1", 2_000)).isTrue();
+        // A second dispatcher holding the old version cannot hand the same job out again.
+        assertThat(store.dispatch(entry, stale, "pool_w_9", 2_100)).isFalse();
+        assertThat(store.assignments("pool_w_1")).containsExactly("b-1");
+        assertThat(store.assignments("pool_w_9")).isEmpty();
+    }
+
+    @Test
+    void completionFailsOnceTheLeaseIsGone() throws Exception {
+        store.submit(job("c-1", Lane.TURBO));
+        var entry = store.laneEntries(Lane.TURBO).stream().filter(e -> e.jobId().equals("c-1")).findFirst().orElseThrow();
+        store.dispatch(entry, store.get("c-1").orElseThrow(), "pool_w_2", 2_000);
+        var dispatched = store.get("c-1").orElseThrow();
+        var claimed = store.claim(dispatched, dispatched.value().processingOn("w", 4, 2_500), "w").orElseThrow();
+        assertThat(store.hasLease("c-1")).isTrue();
+
+        client.delete().forPath(ZkPaths.lease("c-1"));   // what a session expiry does
+        var uploading = store.update(claimed, claimed.value().uploading()).orElseThrow();
+
+        assertThat(store.complete(uploading, uploading.value().completed("c-1.png", 8, 8, 4_000))).isFalse();
+        assertThat(store.get("c-1").orElseThrow().value().state()).isEqualTo(JobState.UPLOADING);
+    }
+
+    @Test
+    void submitWritesRecordAndLaneEntryTogether() throws Exception {
+        int before = store.laneDepth(Lane.TURBO);
+        store.submit(job("d-1", Lane.TURBO));
+        assertThat(store.laneDepth(Lane.TURBO)).isEqualTo(before + 1);
+        assertThat(store.get("d-1")).isPresent();
+        assertThat(List.of(JobState.values())).contains(store.get("d-1").orElseThrow().value().state());
+    }
+}

@@ -1,0 +1,64 @@
+package dev.imagine.kernels;
+
+/** What the user's flags mean for a preset; see the "Flag mapping" section of kernels/README.md. */
+final class FlagMapping {
+
+    /** Both image sides are multiples of this (the latent is /8 and the patch 2 more). */
+    static final int SIDE_MULTIPLE = 16;
+    private static final int MAX_STYLIZE = 1000;
+
+    private FlagMapping() {}
+
+    static SamplingPlan plan(GenerationRequest r, ModelPreset preset) {
+        int[] size = imageSize(r.aspectWidth(), r.aspectHeight(), preset.pixelsPerImage());
+        return new SamplingPlan(size[0], size[1], steps(r.quality(), preset.baseSteps()),
+                guidanceScale(r.stylize()), chaosSpread(r.chaos()));
+    }
+
+    /**
+     * --ar: the {width, height} with both sides multiples of 16 (at least 16) that best keeps the
+     * pixel budget and the ratio, scoring |ln(area/budget)| + |ln(ratio/asked)| over every width
+     * (first best wins). Ratios beyond what a 16-pixel short side allows are clamped to it.
+     */
+    static int[] imageSize(int aspectWidth, int aspectHeight, int budget) {
+        if (aspectWidth <= 0 || aspectHeight <= 0) {
+            throw new IllegalArgumentException("aspect ratio terms must be positive: " + aspectWidth + ":" + aspectHeight);
+        }
+        double extreme = (double) budget / (SIDE_MULTIPLE * SIDE_MULTIPLE);
+        double ratio = Math.clamp((double) aspectWidth / aspectHeight, 1 / extreme, extreme);
+        int bestW = SIDE_MULTIPLE;
+        int bestH = SIDE_MULTIPLE;
+        double bestScore = Double.POSITIVE_INFINITY;
+        for (int w = SIDE_MULTIPLE; w <= budget / SIDE_MULTIPLE; w += SIDE_MULTIPLE) {
+            int h = Math.max(SIDE_MULTIPLE, (int) Math.round((double) budget / w / SIDE_MULTIPLE) * SIDE_MULTIPLE);
+            double score = Math.abs(StrictMath.log((double) w * h / budget))
+                    + Math.abs(StrictMath.log((double) w / h / ratio));
+            if (score < bestScore) {
+                bestScore = score;
+                bestW = w;
+                bestH = h;
+            }
+        }
+        return new int[] {bestW, bestH};
+    }
+
+    /** --q: round(baseSteps * q), at least 1. */
+    static int steps(double quality, int baseSteps) {
+        if (!(quality > 0)) {
+            throw new IllegalArgumentException("quality must be positive: " + quality);
+        }
+        return (int) Math.max(1, Math.round(baseSteps * quality));
+    }
+
+    /** --stylize: piecewise linear, 0 -> 1.0 (no guidance), 100 -> 4.5, 1000 -> 10.0. */
+    static float guidanceScale(int stylize) {
+        int s = Math.clamp(stylize, 0, MAX_STYLIZE);
+        double g = s <= 100 ? 1.0 + 3.5 * s / 100.0 : 4.5 + 5.5 * (s - 100) / 900.0;
+        return (float) g;
+    }
+
+    /** --chaos: 0..100 to 0..1. */
+    static float chaosSpread(int chaos) {
+        return Math.clamp(chaos, 0, 100) / 100f;
+    }
+}

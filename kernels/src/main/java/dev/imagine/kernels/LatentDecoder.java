@@ -1,0 +1,122 @@
+package dev.imagine.kernels;
+
+/**
+ * A small convolutional stand-in for a VAE decoder: latent [4][h][w] to RGB [8h][8w].
+ *
+ * <pre>
+ * conv3x3 4->c0, per-channel norm, SiLU
+ * 3 x (bilinear 2x upsample, conv3x3 c_i->c_i+1, SiLU)
+ * conv3x3 c3->3, sigmoid, x255
+ * </pre>
+ *
+ * The norm (a GroupNorm with one channel per group, as VAE decoders have) keeps the colours in
+ * range whatever scale the latents of an untrained DiT come out at. Kernels are "smooth random":
+ * a random channel mix times a 3x3 binomial blur plus a little random detail, so the untrained
+ * decoder paints soft colour fields rather than static.
+ */
+final class LatentDecoder {
+
+    static final int SCALE = 8;
+    private static final float NORM_EPS = 1e-5f;
+    private static final double MIX_GAIN = 2.0;
+    private static final double DETAIL_GAIN = 0.1;
+    private static final double BIAS_STD = 0.2;
+    private static final float[] BLUR = {
+        1 / 16f, 2 / 16f, 1 / 16f,
+        2 / 16f, 4 / 16f, 2 / 16f,
+        1 / 16f, 2 / 16f, 1 / 16f};
+
+    private final TensorOps ops;
+    private final int[] channels;  // c0..c3
+    private final float[][] weights; // conv_in, up.0, up.1, up.2, conv_out
+    private final float[][] biases;
+
+    LatentDecoder(long seed, ModelPreset preset, TensorOps ops) {
+        this.ops = ops;
+        this.channels = preset.decoderChannels();
+        int layers = channels.length + 1;
+        weights = new float[layers][];
+        biases = new float[layers][];
+        for (int l = 0; l < layers; l++) {
+            int cin = l == 0 ? DitWeights.LATENT_CHANNELS : channels[l - 1];
+            int cout = l == layers - 1 ? 3 : channels[l];
+            String name = "decoder." + l;
+            weights[l] = smoothKernels(SplitMix64.derive(seed, name + ".weight"), cin, cout);
+            biases[l] = l == layers - 1 ? new float[cout]
+                    : new SplitMix64(SplitMix64.derive(seed, name + ".bias")).gaussians(cout, BIAS_STD);
+        }
+    }
+
+    /** Decodes latent[offset ..] of shape [4][h][w] to packed 0xRRGGBB pixels, row-major [8h][8w]. */
+    int[] decode(float[] latent, int offset, int h, int w) {
+        int maxPlane = h * w * SCALE * SCALE;
+        int maxCh = DitWeights.LATENT_CHANNELS;
+        for (int c : channels) {
+            maxCh = Math.max(maxCh, c);
+        }
+        float[] a = new float[maxCh * maxPlane];
+        float[] b = new float[maxCh * maxPlane];
+        float[] pad = new float[(h * SCALE + 2) * (w * SCALE + 2)];
+
+        System.arraycopy(latent, offset, a, 0, DitWeights.LATENT_CHANNELS * h * w);
+        ops.conv3x3(a, DitWeights.LATENT_CHANNELS, h, w, weights[0], biases[0], channels[0], b, pad);
+        normalizeChannels(b, channels[0], h * w);
+        ops.silu(b, b, channels[0] * h * w);
+        for (int s = 0; s < channels.length - 1; s++) {
+            ops.upsampleBilinear2x(b, channels[s], h, w, a);
+            h *= 2;
+            w *= 2;
+            ops.conv3x3(a, channels[s], h, w, weights[s + 1], biases[s + 1], channels[s + 1], b, pad);
+            ops.silu(b, b, channels[s + 1] * h * w);
+        }
+        int last = channels.length;
+        ops.conv3x3(b, channels[last - 1], h, w, weights[last], biases[last], 3, a, pad);
+
+        int plane = h * w;
+        int[] rgb = new int[plane];
+        for (int i = 0; i < plane; i++) {
+            rgb[i] = (toByte(a[i]) << 16) | (toByte(a[plane + i]) << 8) | toByte(a[2 * plane + i]);
+        }
+        return rgb;
+    }
+
+    private static int toByte(float logit) {
+        double v = 255.0 / (1.0 + StrictMath.exp(-logit));
+        return (int) Math.round(v);
+    }
+
+    private static void normalizeChannels(float[] x, int channels, int plane) {
+        for (int c = 0; c < channels; c++) {
+            int o = c * plane;
+            float sum = 0f;
+            for (int i = 0; i < plane; i++) {
+                sum += x[o + i];
+            }
+            float mean = sum / plane;
+            float sq = 0f;
+            for (int i = 0; i < plane; i++) {
+                float d = x[o + i] - mean;
+                sq += d * d;
+            }
+            float inv = (float) (1.0 / StrictMath.sqrt(sq / plane + NORM_EPS));
+            for (int i = 0; i < plane; i++) {
+                x[o + i] = (x[o + i] - mean) * inv;
+            }
+        }
+    }
+
+    /** [cout][cin][3][3] = mix[co][ci] * blur + detail noise; see class comment. */
+    private static float[] smoothKernels(long seed, int cin, int cout) {
+        SplitMix64 rng = new SplitMix64(seed);
+        double mixStd = MIX_GAIN / StrictMath.sqrt(cin);
+        double detailStd = DETAIL_GAIN / StrictMath.sqrt(cin * 9.0);
+        float[] k = new float[cout * cin * 9];
+        for (int i = 0; i < cout * cin; i++) {
+            float mix = (float) (rng.nextGaussian() * mixStd);
+            for (int t = 0; t < 9; t++) {
+                k[i * 9 + t] = mix * BLUR[t] + (float) (rng.nextGaussian() * detailStd);
+            }
+        }
+        return k;
+    }
+}

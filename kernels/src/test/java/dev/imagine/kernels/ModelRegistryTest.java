@@ -1,0 +1,59 @@
+package dev.imagine.kernels;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class ModelRegistryTest {
+
+    @Test
+    void knowsV6AndV8() {
+        assertThat(ModelRegistry.versions()).containsExactly("v6", "v8");
+    }
+
+    @Test
+    void loadedModelReportsItsVersionAndPreset() {
+        DiffusionModel model = ModelRegistry.load("v6", ModelPreset.SMALL);
+        assertThat(model.version()).isEqualTo("v6");
+        assertThat(model.preset()).isEqualTo(ModelPreset.SMALL);
+    }
+
+    @Test
+    void v6SamplesWithDdimAndV8WithRectifiedFlow() {
+        assertThat(((DitDiffusionModel) ModelRegistry.load("v6", ModelPreset.TINY)).samplerKind())
+                .isEqualTo(Sampler.Kind.DDIM);
+        assertThat(((DitDiffusionModel) ModelRegistry.load("v8", ModelPreset.TINY)).samplerKind())
+                .isEqualTo(Sampler.Kind.RECTIFIED_FLOW);
+    }
+
+    @Test
+    void unknownVersionIsRejectedWithTheKnownVersions() {
+        assertThatThrownBy(() -> ModelRegistry.load("v7", ModelPreset.TINY))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("v7")
+                .hasMessageContaining("v6")
+                .hasMessageContaining("v8");
+    }
+
+    @Test
+    void versionsHaveDifferentWeights() {
+        assertThat(DitWeights.seedFor("v6", ModelPreset.TINY)).isNotEqualTo(DitWeights.seedFor("v8", ModelPreset.TINY));
+        DitWeights v6 = new DitWeights(DitWeights.seedFor("v6", ModelPreset.TINY), ModelPreset.TINY);
+        DitWeights v8 = new DitWeights(DitWeights.seedFor("v8", ModelPreset.TINY), ModelPreset.TINY);
+        assertThat(v6.blocks[0].qkv().weight()).isNotEqualTo(v8.blocks[0].qkv().weight());
+    }
+
+    @Test
+    void weightsAreScaledByFanIn() {
+        DitWeights w = new DitWeights(DitWeights.seedFor("v8", ModelPreset.SMALL), ModelPreset.SMALL);
+        float[] fc2 = w.blocks[0].fc2().weight(); // fan_in 512
+        double sq = 0;
+        for (float v : fc2) {
+            sq += v * v;
+        }
+        assertThat(Math.sqrt(sq / fc2.length)).isCloseTo(1 / Math.sqrt(512), org.assertj.core.data.Offset.offset(0.002));
+        float[] gates = w.blocks[0].adaLN().weight();
+        assertThat(gates).isNotEqualTo(new float[gates.length]); // adaLN is small, not zero
+    }
+}

@@ -1,0 +1,160 @@
+package dev.imagine.ops.local;
+
+import dev.imagine.api.ImagineApplication;
+import dev.imagine.controller.ImagineController;
+import dev.imagine.core.zk.EmbeddedZooKeeper;
+import dev.imagine.kernels.ModelRegistry;
+import dev.imagine.participant.GpuParticipant;
+import dev.imagine.participant.ParticipantConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.server.NetworkConnector;
+import org.eclipse.jetty.server.Server;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole system in one process, as {@code imagine up} runs it: a real ZooKeeper server, the Helix
+ * cluster and controller with the dispatcher, N participants whose slots are CPU executors, and the
+ * Dropwizard API. Each part speaks the same protocols it would across machines. Closing stops them in
+ * reverse order.
+ */
+public final class LocalCluster implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalCluster.class);
+
+    private final LocalClusterConfig config;
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final List<GpuParticipant> participants = new ArrayList<>();
+    private EmbeddedZooKeeper zookeeper;
+    private ImagineController controller;
+    private Server api;
+
+    public LocalCluster(LocalClusterConfig config) {
+        this.config = config;
+    }
+
+    public LocalCluster start() throws Exception {
+        try {
+            // Helix participants' sessions: a dead participant's slots leave the ExternalView this fast.
+            System.setProperty("zk.session.timeout", Long.toString(config.workerSessionTimeout().toMillis()));
+            zookeeper = new EmbeddedZooKeeper(config.zkDir(), config.zkPort()).start();
+            started.push(zookeeper);
+            controller = new ImagineController(zookeeper.connectString(), LocalClusterConfig.CLUSTER, "controller-1",
+                    ModelRegistry.versions()).start();
+            started.push(controller);
+            for (int i = 1; i <= config.participants(); i++) {
+                GpuParticipant participant = new GpuParticipant(participantConfig("worker-" + i)).start();
+                participants.add(participant);
+                started.push(participant);
+            }
+            api = startApi();
+            started.push(() -> api.stop());
+            LOG.info("API listening on {}", apiUrl());
+            return this;
+        } catch (Exception e) {
+            close();
+            throw e;
+        }
+    }
+
+    public ParticipantConfig participantConfig(String instance) {
+        return new ParticipantConfig(zookeeper.connectString(), LocalClusterConfig.CLUSTER, instance,
+                LocalClusterConfig.POOL, config.slotsPerParticipant(), config.defaultVersion(), config.preset(),
+                config.imageDir(), config.workerSessionTimeout());
+    }
+
+    private Server startApi() throws Exception {
+        Path yaml = config.varDir().resolve("api.yml");
+        Files.createDirectories(config.varDir());
+        Files.writeString(yaml, apiYaml());
+        CompletableFuture<Server> listening = new CompletableFuture<>();
+        new ImagineApplication(listening::complete).run("server", yaml.toString());
+        Server server = listening.get(60, TimeUnit.SECONDS);
+        if (!server.isStarted()) {
+            throw new IOException("the API did not start; see the log above");
+        }
+        return server;
+    }
+
+    private String apiYaml() {
+        return """
+                zkAddress: %s
+                imageDir: %s
+                defaultModelVersion: %s
+                server:
+                  applicationConnectors:
+                    - type: http
+                      bindHost: %s
+                      port: %d
+                  adminConnectors:
+                    - type: http
+                      bindHost: 127.0.0.1
+                      port: 0
+                  requestLog:
+                    appenders: []
+                logging:
+                  level: INFO
+                  loggers:
+                    org.apache.helix: WARN
+                    org.apache.zookeeper: WARN
+                    org.apache.curator: WARN
+                    org.eclipse.jetty: WARN
+                    io.dropwizard: WARN
+                    org.hibernate.validator: WARN
+                """.formatted(zookeeper.connectString(), config.imageDir().toAbsolutePath(), config.defaultVersion(),
+                config.apiHost(), config.apiPort());
+    }
+
+    /**
+     * Waits until {@code slots} live slots hold a model version and the dispatcher leads: from then on
+     * a submitted job is served without waiting for weights.
+     */
+    public void awaitReady(int slots, java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            long ready = controller.slots().stream().filter(s -> s.live() && s.version() != null).count();
+            if (ready >= slots && controller.isDispatchLeader()) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("only " + controller.slots() + " of " + slots
+                + " slots were ready after " + timeout.toSeconds() + " s");
+    }
+
+    public String apiUrl() {
+        int port = ((NetworkConnector) api.getConnectors()[0]).getLocalPort();
+        return "http://" + config.apiHost() + ":" + port;
+    }
+
+    public String zkAddress() {
+        return zookeeper.connectString();
+    }
+
+    public ImagineController controller() {
+        return controller;
+    }
+
+    public List<GpuParticipant> participants() {
+        return List.copyOf(participants);
+    }
+
+    @Override
+    public void close() {
+        while (!started.isEmpty()) {
+            AutoCloseable part = started.pop();
+            try {
+                part.close();
+            } catch (Exception e) {
+                LOG.warn("Stopping {} failed: {}", part, e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package dev.imagine.participant;
+
+import dev.imagine.controller.helix.ClusterSetup;
+import dev.imagine.controller.helix.ModelAffinity;
+import dev.imagine.controller.helix.SlotNames;
+import dev.imagine.core.store.ImageStore;
+import dev.imagine.core.zk.JobStore;
+import dev.imagine.core.zk.ZkClients;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.helix.HelixManager;
+import org.apache.helix.HelixManagerFactory;
+import org.apache.helix.InstanceType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Helix participant (one GPU node): its slots' state models load weights on Helix's command, and
+ * its slot workers run the jobs the dispatcher assigns. Start-up is one linear sequence; a failure
+ * part-way unwinds what was started and rethrows.
+ */
+public final class GpuParticipant implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(GpuParticipant.class);
+
+    private enum State { LATENT, STARTED, CLOSED }
+
+    private final ParticipantConfig config;
+    private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
+    private final List<SlotWorker> workers = new ArrayList<>();
+    private CuratorFramework zk;
+    private HelixManager helix;
+
+    public GpuParticipant(ParticipantConfig config) {
+        this.config = config;
+    }
+
+    public GpuParticipant start() throws Exception {
+        if (!state.compareAndSet(State.LATENT, State.STARTED)) {
+            throw new IllegalStateException("participant " + config.instance() + " cannot be started more than once");
+        }
+        try {
+            startSequence();
+            return this;
+        } catch (Exception e) {
+            close();
+            throw e;
+        }
+    }
+
+    private void startSequence() throws Exception {
+        Map<String, SlotRuntime> runtimes = new LinkedHashMap<>();
+        for (int i = 0; i < config.slots(); i++) {
+            String slot = SlotNames.slot(config.pool(), config.instance(), i);
+            runtimes.put(slot, new SlotRuntime(slot, config.preset()));
+        }
+        zk = ZkClients.connect(config.zkAddress(), config.sessionTimeout());
+        zk.getConnectionStateListenable().addListener(this::onConnectionChange);
+        JobStore store = new JobStore(zk);
+        store.ensureLayout();
+        JobRunner runner = new JobRunner(store, new ImageStore(config.imageDir()), config.instance(), Clock.systemUTC());
+        for (SlotRuntime runtime : runtimes.values()) {
+            workers.add(new SlotWorker(zk, runtime, runner).start());
+        }
+
+        try (ClusterSetup setup = new ClusterSetup(config.zkAddress(), config.cluster())) {
+            setup.ensurePool(config.pool());
+            setup.ensureInstance(config.instance(), "localhost", 0, config.pool());
+            helix = HelixManagerFactory.getZKHelixManager(config.cluster(), config.instance(),
+                    InstanceType.PARTICIPANT, config.zkAddress());
+            helix.getStateMachineEngine().registerStateModelFactory(ModelAffinity.NAME, new SlotStateModelFactory(runtimes));
+            helix.connect();
+            setup.ensureSlots(helix.getHelixDataAccessor(), config.pool(), config.instance(), config.slots(),
+                    config.defaultVersion());
+        }
+        LOG.info("Participant {} joined cluster {} with {} slot(s) in pool {} ({} preset)", config.instance(),
+                config.cluster(), config.slots(), config.pool(), config.preset());
+    }
+
+    private void onConnectionChange(CuratorFramework client, ConnectionState newState) {
+        if (newState == ConnectionState.LOST) {
+            // The session is gone and the leases with it: the controller re-queues these jobs.
+            LOG.warn("Participant {} lost its ZooKeeper session; abandoning running jobs", config.instance());
+            workers.forEach(SlotWorker::cancelRunning);
+        }
+    }
+
+    public String instance() {
+        return config.instance();
+    }
+
+    @Override
+    public void close() {
+        if (state.getAndSet(State.CLOSED) == State.CLOSED) {
+            return;
+        }
+        workers.forEach(SlotWorker::close);
+        if (helix != null) {
+            helix.disconnect();
+        }
+        if (zk != null) {
+            zk.close();
+        }
+        LOG.info("Participant {} stopped", config.instance());
+    }
+}

@@ -1,0 +1,98 @@
+package dev.imagine.participant;
+
+import dev.imagine.core.job.JobRecord;
+import dev.imagine.core.job.JobSpec;
+import dev.imagine.core.job.JobState;
+import dev.imagine.core.store.ImageStore;
+import dev.imagine.core.zk.JobStore;
+import dev.imagine.core.zk.Versioned;
+import dev.imagine.kernels.CancellationToken;
+import dev.imagine.kernels.DiffusionModel;
+import dev.imagine.kernels.GeneratedGrid;
+import dev.imagine.kernels.GenerationCancelledException;
+import dev.imagine.kernels.GenerationRequest;
+import java.time.Clock;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one assigned job on one slot: claim (ephemeral lease + PROCESSING), generate with progress,
+ * UPLOADING, store the grid, COMPLETED. Each step is a versioned write, so a worker that lost the job
+ * (its lease expired and the job was re-queued) finds out at its next write and stops.
+ */
+final class JobRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
+    private static final long PROGRESS_INTERVAL_MILLIS = 100;
+
+    private final JobStore store;
+    private final ImageStore images;
+    private final String worker;
+    private final Clock clock;
+
+    JobRunner(JobStore store, ImageStore images, String worker, Clock clock) {
+        this.store = store;
+        this.images = images;
+        this.worker = worker;
+        this.clock = clock;
+    }
+
+    void run(SlotRuntime slot, String jobId, CancellationToken cancel) throws Exception {
+        Optional<Versioned<JobRecord>> assigned = store.get(jobId);
+        if (assigned.isEmpty() || assigned.get().value().state() != JobState.DISPATCHED
+                || !slot.slot().equals(assigned.get().value().slot())) {
+            LOG.info("Job {} is no longer dispatched to slot {}; skipping", jobId, slot.slot());
+            return;
+        }
+        slot.lock().lock();
+        try {
+            runLocked(slot, assigned.get(), cancel);
+        } finally {
+            slot.lock().unlock();
+        }
+    }
+
+    private void runLocked(SlotRuntime slot, Versioned<JobRecord> assigned, CancellationToken cancel) throws Exception {
+        JobSpec spec = assigned.value().spec();
+        DiffusionModel model = slot.model();
+        if (model == null || !model.version().equals(spec.modelVersion())) {
+            store.requeue(assigned, "slot " + slot.slot() + " no longer holds " + spec.modelVersion(), clock.millis());
+            return;
+        }
+        GenerationRequest request = new GenerationRequest(spec.prompt(), spec.negativePrompt(), spec.seed(),
+                spec.aspectWidth(), spec.aspectHeight(), spec.quality(), spec.stylize(), spec.chaos());
+        int steps = model.plan(request).steps();
+        Optional<Versioned<JobRecord>> claimed =
+                store.claim(assigned, assigned.value().processingOn(worker, steps, clock.millis()), worker);
+        if (claimed.isEmpty()) {
+            LOG.info("Job {} moved before slot {} could claim it", assigned.value().id(), slot.slot());
+            return;
+        }
+        LOG.info("Job {} PROCESSING on slot {} ({} steps, seed {})", assigned.value().id(), slot.slot(), steps, spec.seed());
+        ProgressWriter progress = new ProgressWriter(store, claimed.get(), cancel, PROGRESS_INTERVAL_MILLIS);
+        GeneratedGrid grid;
+        try {
+            grid = model.generate(request, progress, cancel);
+        } catch (GenerationCancelledException e) {
+            LOG.info("Job {} cancelled on slot {}", assigned.value().id(), slot.slot());
+            return;
+        } catch (RuntimeException e) {
+            LOG.error("Job {} failed on slot {}: {}", assigned.value().id(), slot.slot(), e.toString());
+            store.fail(progress.latest(), "kernel failed on " + slot.slot() + ": " + e.getMessage(), clock.millis());
+            return;
+        }
+        Optional<Versioned<JobRecord>> uploading = store.update(progress.latest(), progress.latest().value().uploading());
+        if (uploading.isEmpty()) {
+            LOG.warn("Job {} was taken from slot {} before upload; dropping its grid", assigned.value().id(), slot.slot());
+            return;
+        }
+        String key = images.put(assigned.value().id(), grid.png());
+        JobRecord completed = uploading.get().value().completed(key, grid.width(), grid.height(), clock.millis());
+        if (store.complete(uploading.get(), completed)) {
+            LOG.info("Job {} COMPLETED on slot {} in {} ms ({}x{})", completed.id(), slot.slot(),
+                    grid.elapsedMillis(), grid.width(), grid.height());
+        } else {
+            LOG.warn("Job {} lost its lease during upload on slot {}; the re-run will store it", completed.id(), slot.slot());
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package dev.imagine.participant;
+
+import dev.imagine.kernels.ModelPreset;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * How one participant joins the cluster.
+ *
+ * @param slots          GPU slots this participant owns (here: CPU executors, one job each at a time)
+ * @param defaultVersion the model version a new slot loads first
+ * @param sessionTimeout ZooKeeper session of the worker's leases: how long a dead worker's jobs stay
+ *                       claimed before they are re-queued
+ */
+public record ParticipantConfig(
+        String zkAddress,
+        String cluster,
+        String instance,
+        String pool,
+        int slots,
+        String defaultVersion,
+        ModelPreset preset,
+        Path imageDir,
+        Duration sessionTimeout) {
+
+    public ParticipantConfig {
+        if (slots < 1) {
+            throw new IllegalArgumentException("a participant needs at least one slot, got " + slots);
+        }
+    }
+}

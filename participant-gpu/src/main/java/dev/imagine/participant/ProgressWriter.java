@@ -1,0 +1,57 @@
+package dev.imagine.participant;
+
+import dev.imagine.core.job.JobRecord;
+import dev.imagine.core.zk.JobStore;
+import dev.imagine.core.zk.Versioned;
+import dev.imagine.kernels.CancellationToken;
+import dev.imagine.kernels.ProgressListener;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes step progress into the job record, at most every {@code minIntervalMillis} and always at the
+ * last step. The write is a compare-and-set: if it fails, the job was taken from this worker
+ * (re-queued after a lost lease), so the run is cancelled instead of finishing work nobody will use.
+ */
+final class ProgressWriter implements ProgressListener {
+    private static final Logger LOG = LoggerFactory.getLogger(ProgressWriter.class);
+
+    private final JobStore store;
+    private final CancellationToken cancel;
+    private final long minIntervalMillis;
+    private volatile Versioned<JobRecord> latest;
+    private long lastWriteMillis;
+
+    ProgressWriter(JobStore store, Versioned<JobRecord> claimed, CancellationToken cancel, long minIntervalMillis) {
+        this.store = store;
+        this.latest = claimed;
+        this.cancel = cancel;
+        this.minIntervalMillis = minIntervalMillis;
+    }
+
+    @Override
+    public void onStep(int step, int totalSteps, byte[] previewPng) {
+        long now = System.currentTimeMillis();
+        if (step < totalSteps && now - lastWriteMillis < minIntervalMillis) {
+            return;
+        }
+        lastWriteMillis = now;
+        try {
+            Optional<Versioned<JobRecord>> written = store.update(latest, latest.value().withProgress(step, totalSteps));
+            if (written.isPresent()) {
+                latest = written.get();
+            } else {
+                LOG.warn("Job {} was taken from this worker at step {}; cancelling", latest.value().id(), step);
+                cancel.cancel();
+            }
+        } catch (Exception e) {
+            // A missed progress write is not worth the job; the terminal write decides ownership.
+            LOG.warn("Progress write for job {} failed: {}", latest.value().id(), e.toString());
+        }
+    }
+
+    Versioned<JobRecord> latest() {
+        return latest;
+    }
+}
