@@ -84,7 +84,7 @@ final class DitNetwork {
         int[] ids = Tokenizer.encode(prompt, ModelPreset.VOCAB);
         float[] pooled = new float[hidden];
         for (int id : ids) {
-            ops.add(pooled, slice(w.tokenEmbedding, id * hidden, hidden), hidden);
+            addAt(pooled, 0, w.tokenEmbedding, id * hidden, hidden);
         }
         float inv = 1f / ids.length;
         for (int j = 0; j < hidden; j++) {
@@ -115,7 +115,7 @@ final class DitNetwork {
         patchify(ws, latents);
         w.patchEmbed.apply(ops, ws.patches, rows, ws.x);
         for (int i = 0; i < b; i++) {
-            addAt(ws.x, i * t * d, ws.pos, t * d);
+            addAt(ws.x, i * t * d, ws.pos, 0, t * d);
         }
 
         Embeddings.timestep(modelTime, d, ws.freq);
@@ -191,15 +191,10 @@ final class DitNetwork {
         }
     }
 
-    private static void addAt(float[] x, int offset, float[] y, int n) {
+    /** x[xOff + i] += y[yOff + i] for i < n. */
+    private static void addAt(float[] x, int xOff, float[] y, int yOff, int n) {
         for (int i = 0; i < n; i++) {
-            x[offset + i] += y[i];
+            x[xOff + i] += y[yOff + i];
         }
-    }
-
-    private static float[] slice(float[] a, int from, int n) {
-        float[] s = new float[n];
-        System.arraycopy(a, from, s, 0, n);
-        return s;
     }
 }

@@ -133,7 +133,7 @@ class ScalarTensorOpsTest {
     }
 
     @Test
-    void modulateAndGatedAddUseEachItemsVectors() {
+    void modulateAndGatedAddUseEachItemsVectorsAndAddIsElementwise() {
         // 2 items x 1 row x 2 cols; mod per item = shift | scale | gate
         float[] x = {1, 2, 3, 4};
         float[] mod = {10, 20, 1, 0, 2, 2, /* item 1 */ 0, 0, -1, -1, 0.5f, 0};
@@ -141,6 +141,8 @@ class ScalarTensorOpsTest {
         assertThat(x).containsExactly(12, 22, 0, 0);
         ops.gatedAdd(x, new float[] {1, 1, 1, 1}, 2, 1, 2, mod, 6, 4);
         assertThat(x).containsExactly(14, 24, 0.5f, 0);
+        ops.add(x, new float[] {1, 2, 3, 4}, 3);
+        assertThat(x).containsExactly(15, 26, 3.5f, 0);
     }
 
     @Test

@@ -103,7 +103,7 @@ public final class LocalCluster implements AutoCloseable {
                   level: INFO
                   loggers:
                     org.apache.helix: WARN
-                    org.apache.zookeeper: WARN
+                    org.apache.zookeeper: ERROR
                     org.apache.curator: WARN
                     org.eclipse.jetty: WARN
                     io.dropwizard: WARN

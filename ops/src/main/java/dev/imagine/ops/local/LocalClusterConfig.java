@@ -22,7 +22,7 @@ public record LocalClusterConfig(
         String defaultVersion,
         Duration workerSessionTimeout) {
 
-    public static final String CLUSTER = "imagine";
+    public static final String CLUSTER = "imagine-cluster";
     public static final String POOL = "cpu-local";
 
     public Path zkDir() {
