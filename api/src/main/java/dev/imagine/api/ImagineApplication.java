@@ -13,6 +13,8 @@ import dev.imagine.core.prompt.PromptParser;
 import dev.imagine.core.store.ImageStore;
 import dev.imagine.kernels.ModelRegistry;
 import io.dropwizard.core.Application;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -41,6 +43,12 @@ public class ImagineApplication extends Application<ImagineApiConfiguration> {
     @Override
     public String getName() {
         return "imagine-api";
+    }
+
+    @Override
+    public void initialize(Bootstrap<ImagineApiConfiguration> bootstrap) {
+        // A misspelt field ("promt") is an error the client should hear about, not a silently empty prompt.
+        bootstrap.getObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     }
 
     @Override

@@ -1,0 +1,81 @@
+package dev.imagine.ops;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Set;
+
+/** A bare HTTP client for the tests: they speak to the API exactly as any REST client would. */
+final class TestApi {
+    static final ObjectMapper JSON = new ObjectMapper();
+    private final String baseUrl;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    TestApi(String baseUrl) {
+        this.baseUrl = baseUrl;
+    }
+
+    record Reply(int status, byte[] body) {
+        JsonNode json() throws Exception {
+            return JSON.readTree(body);
+        }
+
+        String text() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+    }
+
+    Reply postRaw(String path, String body) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        return new Reply(response.statusCode(), response.body());
+    }
+
+    Reply get(String path) throws Exception {
+        HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        return new Reply(response.statusCode(), response.body());
+    }
+
+    /** Submits and returns the job id; fails the test unless the API answered 202. */
+    String submit(String prompt) throws Exception {
+        Reply reply = postRaw("/v1/imagine", JSON.writeValueAsString(java.util.Map.of("prompt", prompt)));
+        if (reply.status() != 202) {
+            throw new AssertionError("expected 202 for '" + prompt + "', got " + reply.status() + ": " + reply.text());
+        }
+        return reply.json().path("id").asText();
+    }
+
+    JsonNode job(String id) throws Exception {
+        return get("/v1/jobs/" + id).json();
+    }
+
+    JsonNode awaitState(String id, Set<String> states, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JsonNode job = job(id);
+        while (!states.contains(job.path("state").asText())) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("job " + id + " did not reach " + states + " within " + timeout + ": " + job);
+            }
+            Thread.sleep(25);
+            job = job(id);
+        }
+        return job;
+    }
+
+    byte[] grid(String id) throws Exception {
+        Reply reply = get("/v1/jobs/" + id + "/grid.png");
+        if (reply.status() != 200) {
+            throw new AssertionError("grid of " + id + ": " + reply.status() + " " + reply.text());
+        }
+        return reply.body();
+    }
+}

@@ -1,0 +1,90 @@
+package dev.imagine.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.imagine.kernels.CancellationToken;
+import dev.imagine.kernels.GenerationRequest;
+import dev.imagine.kernels.ModelPreset;
+import dev.imagine.kernels.ModelRegistry;
+import dev.imagine.kernels.ProgressListener;
+import dev.imagine.ops.local.LocalCluster;
+import dev.imagine.ops.local.LocalClusterConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * No job is lost when a worker dies: participants run as their own JVMs, one is SIGKILLed mid-job,
+ * its ZooKeeper session (and with it the job's lease) ends, and the job completes on the other with
+ * the same bytes an undisturbed run gives.
+ */
+class WorkerDeathTest {
+    @TempDir
+    Path var;
+    LocalCluster cluster;
+    List<ParticipantProcess> workers = List.of();
+
+    @AfterEach
+    void stop() throws Exception {
+        for (ParticipantProcess worker : workers) {
+            worker.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void requeuesJobWhenWorkerDiesAndCompletesItElsewhereWithIdenticalBytes() throws Exception {
+        cluster = new LocalCluster(new LocalClusterConfig(var, 0, "127.0.0.1", 0, 0, 1, ModelPreset.SMALL, "v8",
+                Duration.ofSeconds(3))).start();
+        Path images = var.resolve("images");
+        workers = List.of(
+                ParticipantProcess.start(cluster.zkAddress(), LocalClusterConfig.CLUSTER, "proc-1", LocalClusterConfig.POOL,
+                        "small", images, var.resolve("logs")),
+                ParticipantProcess.start(cluster.zkAddress(), LocalClusterConfig.CLUSTER, "proc-2", LocalClusterConfig.POOL,
+                        "small", images, var.resolve("logs")));
+        cluster.awaitReady(2, Duration.ofSeconds(90));
+        TestApi api = new TestApi(cluster.apiUrl());
+
+        String id = api.submit("a red fox in snow --ar 3:2 --seed 7 --q 2");
+        JsonNode running = awaitProgress(api, id, 3);
+        String victim = running.path("worker").asText();
+        ParticipantProcess doomed = workers.stream().filter(w -> w.instance().equals(victim)).findFirst().orElseThrow();
+        long killedAt = System.nanoTime();
+        doomed.kill();
+
+        JsonNode done = api.awaitState(id, Set.of("COMPLETED", "FAILED"), Duration.ofSeconds(120));
+        long recoveredMillis = (System.nanoTime() - killedAt) / 1_000_000;
+        System.out.printf("kill-and-recover: job %s killed on %s at step %d, completed on %s %d ms later%n",
+                id, victim, running.path("step").asInt(), done.path("worker").asText(), recoveredMillis);
+
+        assertThat(done.path("state").asText()).isEqualTo("COMPLETED");
+        assertThat(done.path("worker").asText()).isNotEqualTo(victim);
+        assertThat(done.path("attempts").asInt()).isGreaterThanOrEqualTo(2);
+        byte[] undisturbed = ModelRegistry.load("v8", ModelPreset.SMALL).generate(
+                new GenerationRequest("a red fox in snow", "", 7, 3, 2, 2, 100, 0),
+                ProgressListener.NONE, new CancellationToken()).png();
+        assertThat(api.grid(id)).isEqualTo(undisturbed);
+    }
+
+    private static JsonNode awaitProgress(TestApi api, String id, int step) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode job = api.job(id);
+            if (job.path("state").asText().equals("PROCESSING") && job.path("step").asInt() >= step) {
+                return job;
+            }
+            if (job.path("state").asText().equals("COMPLETED")) {
+                throw new AssertionError("job finished before it could be interrupted; use a slower request");
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("job " + id + " never reached step " + step);
+    }
+}
