@@ -6,6 +6,9 @@ final class FlagMapping {
     /** Both image sides are multiples of this (the latent is /8 and the patch 2 more). */
     static final int SIDE_MULTIPLE = 16;
     private static final int MAX_STYLIZE = 1000;
+    private static final double MIN_AREA = 0.75;
+    private static final double MAX_AREA = 1.25;
+    private static final double OUT_OF_BUDGET = 100;
 
     private FlagMapping() {}
 
@@ -17,8 +20,10 @@ final class FlagMapping {
 
     /**
      * --ar: the {width, height} with both sides multiples of 16 (at least 16) that best keeps the
-     * pixel budget and the ratio, scoring |ln(area/budget)| + |ln(ratio/asked)| over every width
-     * (first best wins). Ratios beyond what a 16-pixel short side allows are clamped to it.
+     * ratio and the pixel budget (a hard ±25% band), scoring 2·|ln(ratio/asked)| + |ln(area/budget)|
+     * over every pair of sides (first best wins). The ratio weighs double: a 3:2 request should look 3:2 (144x96 on
+     * SMALL) rather than hit the budget exactly with a squarer 144x112. Ratios beyond what a
+     * 16-pixel short side allows are clamped to it.
      */
     static int[] imageSize(int aspectWidth, int aspectHeight, int budget) {
         if (aspectWidth <= 0 || aspectHeight <= 0) {
@@ -29,14 +34,18 @@ final class FlagMapping {
         int bestW = SIDE_MULTIPLE;
         int bestH = SIDE_MULTIPLE;
         double bestScore = Double.POSITIVE_INFINITY;
-        for (int w = SIDE_MULTIPLE; w <= budget / SIDE_MULTIPLE; w += SIDE_MULTIPLE) {
-            int h = Math.max(SIDE_MULTIPLE, (int) Math.round((double) budget / w / SIDE_MULTIPLE) * SIDE_MULTIPLE);
-            double score = Math.abs(StrictMath.log((double) w * h / budget))
-                    + Math.abs(StrictMath.log((double) w / h / ratio));
-            if (score < bestScore) {
-                bestScore = score;
-                bestW = w;
-                bestH = h;
+        int longest = budget / SIDE_MULTIPLE;
+        for (int w = SIDE_MULTIPLE; w <= longest; w += SIDE_MULTIPLE) {
+            for (int h = SIDE_MULTIPLE; h <= longest; h += SIDE_MULTIPLE) {
+                double area = (double) w * h / budget;
+                // The budget is a hard band (compute per image stays within ±25%); inside it, shape first.
+                double score = 2 * Math.abs(StrictMath.log((double) w / h / ratio)) + Math.abs(StrictMath.log(area))
+                        + (area < MIN_AREA || area > MAX_AREA ? OUT_OF_BUDGET : 0);
+                if (score < bestScore) {
+                    bestScore = score;
+                    bestW = w;
+                    bestH = h;
+                }
             }
         }
         return new int[] {bestW, bestH};

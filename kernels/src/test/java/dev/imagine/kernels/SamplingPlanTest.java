@@ -45,6 +45,12 @@ class SamplingPlanTest {
             assertThat(p.imageWidth() % 16).isZero();
             assertThat(p.imageHeight() % 16).isZero();
             assertThat(Math.min(p.imageWidth(), p.imageHeight())).isGreaterThanOrEqualTo(16);
+            if (preset == ModelPreset.SMALL) {
+                // On SMALL every common ratio fits a 16-pixel grid to within 10%.
+                double asked = (double) r[0] / r[1];
+                assertThat((double) p.imageWidth() / p.imageHeight() / asked).as("--ar %d:%d shape", r[0], r[1])
+                        .isBetween(0.9, 1.1);
+            }
         }
     }
 

@@ -61,6 +61,8 @@ public final class SubmitCommand implements Callable<Integer> {
         Path file = out.resolve(id + ".png");
         Files.write(file, client.grid(id));
         console.printf("Saved %dx%d grid to %s%n", job.path("width").asInt(), job.path("height").asInt(), file);
+        console.printf("Took %d ms from submission (queued %d ms, rendering %d ms)%n", job.at("/timings/totalMillis").asLong(),
+                job.at("/timings/queueWaitMillis").asLong(), job.at("/timings/processingMillis").asLong());
         return 0;
     }
 

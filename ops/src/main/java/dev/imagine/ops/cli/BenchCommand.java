@@ -1,0 +1,9 @@
+package dev.imagine.ops.cli;
+
+import picocli.CommandLine.Command;
+
+/** {@code imagine bench ...}: harnesses that print key=value lines, to compare runs on one machine. */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print key=value lines.",
+        subcommands = {BenchAcceptCommand.class})
+public final class BenchCommand {
+}
