@@ -13,16 +13,12 @@ public final class ErrorHandler implements CommandLine.IExecutionExceptionHandle
             root = root.getCause();
         }
         String message = switch (root) {
-            case ConnectException c -> "Couldn't reach the API" + apiOf(e) + "; is `ops/imagine up` running?";
-            case HttpConnectTimeoutException t -> "The API did not answer in time" + apiOf(e) + "; is it overloaded?";
+            case ConnectException c -> "Couldn't reach the API; is `ops/imagine up` running?";
+            case HttpConnectTimeoutException t -> "The API did not answer in time; is it overloaded?";
             case CliException c -> c.getMessage();
             default -> root.getClass().getSimpleName() + ": " + root.getMessage();
         };
         commandLine.getErr().println("error: " + message);
         return root instanceof CliException c ? c.exitCode() : 1;
-    }
-
-    private static String apiOf(Exception e) {
-        return e instanceof CliException c && c.getMessage() != null ? " (" + c.getMessage() + ")" : "";
     }
 }

@@ -1,0 +1,106 @@
+package dev.imagine.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.imagine.core.job.JobState;
+import dev.imagine.core.job.Lane;
+import dev.imagine.core.zk.EmbeddedZooKeeper;
+import dev.imagine.core.zk.JobStore;
+import dev.imagine.core.zk.ZkClients;
+import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.DropwizardTestSupport;
+import io.dropwizard.testing.ResourceHelpers;
+import jakarta.ws.rs.client.Client;
+import jakarta.ws.rs.client.Entity;
+import jakarta.ws.rs.core.Response;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.curator.framework.CuratorFramework;
+import org.glassfish.jersey.client.JerseyClientBuilder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Dropwizard app on port 0 against a real ZooKeeper: what is accepted is queued, what is not is not. */
+class ImagineResourceTest {
+    @TempDir
+    static Path dir;
+    static EmbeddedZooKeeper zookeeper;
+    static DropwizardTestSupport<ImagineApiConfiguration> app;
+    static CuratorFramework zk;
+    static Client client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        zookeeper = new EmbeddedZooKeeper(dir.resolve("zk"), 0).start();
+        app = new DropwizardTestSupport<>(ImagineApplication.class, ResourceHelpers.resourceFilePath("test-api.yml"),
+                ConfigOverride.config("zkAddress", zookeeper.connectString()),
+                ConfigOverride.config("imageDir", dir.resolve("images").toString()));
+        app.before();
+        zk = ZkClients.connect(zookeeper.connectString(), Duration.ofSeconds(5));
+        new JobStore(zk).ensureLayout();
+        client = new JerseyClientBuilder().build();
+    }
+
+    @AfterAll
+    static void stop() {
+        client.close();
+        zk.close();
+        app.after();
+        zookeeper.close();
+    }
+
+    private static String url(String path) {
+        return "http://127.0.0.1:" + app.getLocalPort() + path;
+    }
+
+    @Test
+    void acceptedPromptIsQueuedInItsLaneWithItsFlags() throws Exception {
+        JobStore store = new JobStore(zk);
+        int before = store.laneDepth(Lane.RELAX);
+
+        Response response = client.target(url("/v1/imagine")).request()
+                .post(Entity.json(Map.of("prompt", "a red fox in snow --ar 16:9 --seed 7 --relax")));
+
+        assertThat(response.getStatus()).isEqualTo(202);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> body = response.readEntity(Map.class);
+        String id = (String) body.get("id");
+        assertThat(response.getLocation().getPath()).isEqualTo("/v1/jobs/" + id);
+        assertThat(store.laneDepth(Lane.RELAX)).isEqualTo(before + 1);
+        var job = store.get(id).orElseThrow().value();
+        assertThat(job.state()).isEqualTo(JobState.QUEUED);
+        assertThat(job.spec().aspectWidth()).isEqualTo(16);
+        assertThat(job.spec().seed()).isEqualTo(7);
+        assertThat(job.user()).isEqualTo("anonymous");
+    }
+
+    @Test
+    void rejectedPromptNamesTheFlagAndWritesNothing() throws Exception {
+        int jobsBefore = zk.getChildren().forPath("/jobs").size();
+
+        Response response = client.target(url("/v1/imagine")).request()
+                .post(Entity.json(Map.of("prompt", "a fox --chaos 500")));
+
+        assertThat(response.getStatus()).isEqualTo(400);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> body = response.readEntity(Map.class);
+        assertThat(body.get("field")).isEqualTo("--chaos");
+        assertThat((String) body.get("message")).contains("from 0 to 100");
+        assertThat(zk.getChildren().forPath("/jobs")).hasSize(jobsBefore);
+    }
+
+    @Test
+    void queuedJobShowsItsStateAndNoGridYet() {
+        Response accepted = client.target(url("/v1/imagine")).request().post(Entity.json(Map.of("prompt", "a lighthouse")));
+        String id = (String) accepted.readEntity(Map.class).get("id");
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> job = client.target(url("/v1/jobs/" + id)).request().get(Map.class);
+        assertThat(job.get("state")).isEqualTo("QUEUED");
+        assertThat(job.get("progress")).isEqualTo(0.0);
+        assertThat(client.target(url("/v1/jobs/" + id + "/grid.png")).request().get().getStatus()).isEqualTo(409);
+    }
+}

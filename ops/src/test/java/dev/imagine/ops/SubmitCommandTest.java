@@ -1,0 +1,82 @@
+package dev.imagine.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.imagine.kernels.ModelPreset;
+import dev.imagine.ops.local.LocalCluster;
+import dev.imagine.ops.local.LocalClusterConfig;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code imagine submit} against a running local system, output captured as an operator would see it. */
+class SubmitCommandTest {
+    @TempDir
+    static Path var;
+    static LocalCluster cluster;
+
+    @BeforeAll
+    static void startSystem() throws Exception {
+        cluster = new LocalCluster(new LocalClusterConfig(var, 0, "127.0.0.1", 0, 1, 1, ModelPreset.TINY, "v8",
+                Duration.ofSeconds(3))).start();
+        cluster.awaitReady(1, Duration.ofSeconds(60));
+    }
+
+    @AfterAll
+    static void stopSystem() {
+        cluster.close();
+    }
+
+    record Run(int exitCode, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = dev.imagine.ops.ImagineCli.commandLine();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int code = cli.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void printsTheIdFollowsProgressAndSavesTheGrid() throws Exception {
+        Path out = var.resolve("grids");
+        Run run = run("submit", "--api", cluster.apiUrl(), "--out", out.toString(), "a red fox in snow --ar 3:2 --seed 7");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        Matcher submitted = Pattern.compile("^Submitted job (\\S+) \\(seed 7\\)", Pattern.MULTILINE).matcher(run.out());
+        assertThat(submitted.find()).as(run.out()).isTrue();
+        assertThat(run.out()).contains("COMPLETED on worker-1").contains("] 4/4 steps");
+        Path grid = out.resolve(submitted.group(1) + ".png");
+        assertThat(run.out()).contains("Saved 160x96 grid to " + grid);
+        assertThat(Files.readAllBytes(grid)).startsWith(new byte[] {(byte) 0x89, 'P', 'N', 'G'});
+    }
+
+    @Test
+    void badPromptIsOneLineWithTheApisMessageAndExitCode2() {
+        Run run = run("submit", "--api", cluster.apiUrl(), "a fox --ar 0:1");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err().strip()).doesNotContain("\n")
+                .startsWith("error: the API refused (400): --ar must be W:H");
+    }
+
+    @Test
+    void unreachableApiSaysHowToFixIt() {
+        Run run = run("submit", "--api", "http://127.0.0.1:1", "a fox");
+
+        assertThat(run.exitCode()).isEqualTo(3);
+        assertThat(run.err()).contains("Couldn't reach the API at http://127.0.0.1:1; is `ops/imagine up` running?");
+    }
+}
