@@ -44,12 +44,19 @@ class WorkerDeathTest {
         cluster = new LocalCluster(new LocalClusterConfig(var, 0, "127.0.0.1", 0, 0, 1, ModelPreset.SMALL, "v8",
                 Duration.ofSeconds(3))).start();
         Path images = var.resolve("images");
+        // Worker logs outlive the temporary directory, for a failed run to be read afterwards.
+        Path logs = Path.of("target", "worker-logs", Long.toString(System.currentTimeMillis()));
         workers = List.of(
                 ParticipantProcess.start(cluster.zkAddress(), LocalClusterConfig.CLUSTER, "proc-1", LocalClusterConfig.POOL,
-                        "small", images, var.resolve("logs")),
+                        "small", images, logs),
                 ParticipantProcess.start(cluster.zkAddress(), LocalClusterConfig.CLUSTER, "proc-2", LocalClusterConfig.POOL,
-                        "small", images, var.resolve("logs")));
-        cluster.awaitReady(2, Duration.ofSeconds(90));
+                        "small", images, logs));
+        try {
+            cluster.awaitReady(2, Duration.ofSeconds(90));
+        } catch (IllegalStateException notReady) {
+            throw new AssertionError(notReady.getMessage() + "\nproc-1:\n" + workers.get(0).log()
+                    + "\nproc-2:\n" + workers.get(1).log(), notReady);
+        }
         TestApi api = new TestApi(cluster.apiUrl());
 
         String id = api.submit("a red fox in snow --ar 3:2 --seed 7 --q 2");

@@ -4,7 +4,6 @@ import java.util.Collection;
 import java.util.Map;
 import org.apache.helix.HelixAdmin;
 import org.apache.helix.HelixDataAccessor;
-import org.apache.helix.HelixException;
 import org.apache.helix.PropertyKey;
 import org.apache.helix.manager.zk.ZKHelixAdmin;
 import org.apache.helix.model.IdealState;
@@ -64,7 +63,12 @@ public final class ClusterSetup implements AutoCloseable {
         try {
             admin.addResource(cluster, pool, idealState);
             LOG.info("Created GPU pool {} (Helix resource, CUSTOMIZED placement)", pool);
-        } catch (HelixException raced) {
+        } catch (RuntimeException raced) {
+            // Two participants of a new pool race here; Helix reports the loser as a HelixException or a
+            // ZkNodeExistsException depending on where the race falls. Only a pool that still is absent is an error.
+            if (!admin.getResourcesInCluster(cluster).contains(pool)) {
+                throw raced;
+            }
             LOG.debug("Pool {} was created concurrently", pool);
         }
     }
@@ -81,7 +85,10 @@ public final class ClusterSetup implements AutoCloseable {
         try {
             admin.addInstance(cluster, config);
             LOG.info("Registered participant {} in pool {}", instance, pool);
-        } catch (HelixException raced) {
+        } catch (RuntimeException raced) {
+            if (!admin.getInstancesInCluster(cluster).contains(instance)) {
+                throw raced;
+            }
             LOG.debug("Participant {} was registered concurrently", instance);
         }
     }

@@ -74,7 +74,13 @@ public final class SubmitCommand implements Callable<Integer> {
         while (System.nanoTime() < deadline) {
             JsonNode job = client.job(id);
             String state = job.path("state").asText();
+            int total = job.path("totalSteps").asInt();
             if (!state.equals(lastState)) {
+                String fullBar = bar(total, total);
+                if (state.equals("COMPLETED") && !lastBar.isEmpty() && !lastBar.equals(fullBar)) {
+                    // A poll can miss the last steps: show the bar finished before saying so.
+                    console.print(tty ? "\r" + fullBar : fullBar + System.lineSeparator());
+                }
                 if (tty && !lastBar.isEmpty()) {
                     console.println();
                 }
@@ -83,7 +89,7 @@ public final class SubmitCommand implements Callable<Integer> {
                 lastBar = "";
             }
             if (state.equals("PROCESSING")) {
-                String bar = bar(job.path("step").asInt(), job.path("totalSteps").asInt());
+                String bar = bar(job.path("step").asInt(), total);
                 if (!bar.equals(lastBar)) {
                     console.print(tty ? "\r" + bar : bar + System.lineSeparator());
                     lastBar = bar;

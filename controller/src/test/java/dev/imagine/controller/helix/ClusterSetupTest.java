@@ -1,0 +1,82 @@
+package dev.imagine.controller.helix;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.imagine.core.zk.EmbeddedZooKeeper;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.helix.HelixManager;
+import org.apache.helix.HelixManagerFactory;
+import org.apache.helix.InstanceType;
+import org.apache.helix.manager.zk.ZKHelixAdmin;
+import org.apache.helix.model.IdealState;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Setup is idempotent and safe when participants of a new pool join at the same moment. */
+class ClusterSetupTest {
+    @TempDir
+    static Path dir;
+    static EmbeddedZooKeeper zookeeper;
+
+    @BeforeAll
+    static void start() throws Exception {
+        zookeeper = new EmbeddedZooKeeper(dir.resolve("zk"), 0).start();
+        try (ClusterSetup setup = new ClusterSetup(zookeeper.connectString(), "setup-test")) {
+            setup.ensureCluster(Set.of("v6", "v8"));
+            setup.ensureCluster(Set.of("v6", "v8"));
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        zookeeper.close();
+    }
+
+    @Test
+    void participantsRacingToCreateAPoolAllSucceedAndEveryoneGetsItsSlots() throws Exception {
+        int racers = 4;
+        ExecutorService pool = Executors.newFixedThreadPool(racers);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<?>> joins = new ArrayList<>();
+        HelixManager accessorOwner = HelixManagerFactory.getZKHelixManager("setup-test", "setup-spectator",
+                InstanceType.SPECTATOR, zookeeper.connectString());
+        accessorOwner.connect();
+        try {
+            for (int i = 0; i < racers; i++) {
+                String instance = "node-" + i;
+                joins.add(pool.submit(() -> {
+                    go.await();
+                    try (ClusterSetup setup = new ClusterSetup(zookeeper.connectString(), "setup-test")) {
+                        setup.ensurePool("gpu-race");
+                        setup.ensureInstance(instance, "localhost", 0, "gpu-race");
+                        setup.ensureSlots(accessorOwner.getHelixDataAccessor(), "gpu-race", instance, 2, "v8");
+                    }
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> join : joins) {
+                join.get();
+            }
+        } finally {
+            pool.shutdownNow();
+            accessorOwner.disconnect();
+        }
+
+        ZKHelixAdmin admin = new ZKHelixAdmin(zookeeper.connectString());
+        IdealState idealState = admin.getResourceIdealState("setup-test", "gpu-race");
+        admin.close();
+        assertThat(idealState.getPartitionSet()).hasSize(racers * 2).contains(SlotNames.slot("gpu-race", "node-3", 1));
+        assertThat(idealState.getInstanceStateMap(SlotNames.slot("gpu-race", "node-0", 0))).containsEntry("node-0", "V8");
+        assertThat(idealState.getRebalanceMode()).isEqualTo(IdealState.RebalanceMode.CUSTOMIZED);
+    }
+}
