@@ -1,7 +1,7 @@
 /**
- * GPU pools as Slurm partitions: a client generated from slurmrestd's OpenAPI spec, behind a small
- * interface of our own (submit, query, cancel, nodes, partitions, ping), and the reconciler that keeps
- * Slurm jobs and Helix participants in agreement. Built by issue 4; the module exists now so the
- * layout (and ops' dependency on it) is the lasting one.
+ * GPU pools as Slurm partitions: {@link dev.imagine.slurm.SlurmClient} is the small interface imagine
+ * calls (submit, query, cancel, nodes, partitions, ping); {@code v0038} implements it over the client
+ * generated at build time from slurmrestd's v0.0.38 OpenAPI spec. The reconciler and pool scaling that
+ * use it live in the controller, beside Helix.
  */
 package dev.imagine.slurm;
