@@ -1,5 +1,7 @@
 package dev.imagine.kernels;
 
+import dev.imagine.kernels.ops.TensorOps;
+
 import java.util.Objects;
 
 /**
@@ -24,7 +26,7 @@ final class DitDiffusionModel implements DiffusionModel {
         this.preset = preset;
         this.samplerKind = samplerKind;
         long seed = DitWeights.seedFor(version, preset);
-        this.weights = new DitWeights(seed, preset);
+        this.weights = new DitWeights(seed, preset, ops);
         this.network = new DitNetwork(weights, ops);
         this.decoder = new LatentDecoder(seed, preset, ops);
     }

@@ -1,5 +1,8 @@
 package dev.imagine.kernels;
 
+import dev.imagine.kernels.ops.AttentionShape;
+import dev.imagine.kernels.ops.TensorOps;
+
 /**
  * The diffusion transformer forward pass (Peebles &amp; Xie, "Scalable Diffusion Models with
  * Transformers", adaLN-Zero variant), written against {@link TensorOps}. Stateless apart from the
@@ -46,7 +49,7 @@ final class DitNetwork {
         final float[] c;
         final float[] siluC;
         final float[] mod;
-        final float[] scratch;
+        final AttentionShape selfAttention;
 
         Workspace(int batch, int latentH, int latentW) {
             this.batch = batch;
@@ -68,7 +71,7 @@ final class DitNetwork {
             c = new float[batch * hidden];
             siluC = new float[batch * hidden];
             mod = new float[batch * 6 * hidden];
-            scratch = new float[TensorOps.attentionScratchSize(tokens, hidden / w.preset.heads())];
+            selfAttention = AttentionShape.selfAttention(batch, tokens, w.preset.heads(), hidden / w.preset.heads());
         }
     }
 
@@ -129,22 +132,19 @@ final class DitNetwork {
         }
         ops.silu(ws.c, ws.siluC, b * d);
 
-        int heads = w.preset.heads();
         int mlp = d * ModelPreset.MLP_RATIO;
         for (DitWeights.Block block : w.blocks) {
             // mod per item: shift_msa | scale_msa | gate_msa | shift_mlp | scale_mlp | gate_mlp
             block.adaLN().apply(ops, ws.siluC, b, ws.mod);
             int ms = 6 * d;
 
-            ops.layerNorm(ws.x, rows, d, LN_EPS, ws.norm);
-            ops.modulate(ws.norm, b, t, d, ws.mod, ms, 0, d);
+            ops.layerNormModulate(ws.x, b, t, d, LN_EPS, ws.mod, ms, 0, d, ws.norm);
             block.qkv().apply(ops, ws.norm, rows, ws.qkv);
-            ops.attention(ws.qkv, b, t, heads, d / heads, ws.attn, ws.scratch);
+            ops.attention(ws.selfAttention, ws.qkv, ws.qkv, ws.qkv, ws.attn);
             block.proj().apply(ops, ws.attn, rows, ws.branch);
             ops.gatedAdd(ws.x, ws.branch, b, t, d, ws.mod, ms, 2 * d);
 
-            ops.layerNorm(ws.x, rows, d, LN_EPS, ws.norm);
-            ops.modulate(ws.norm, b, t, d, ws.mod, ms, 3 * d, 4 * d);
+            ops.layerNormModulate(ws.x, b, t, d, LN_EPS, ws.mod, ms, 3 * d, 4 * d, ws.norm);
             block.fc1().apply(ops, ws.norm, rows, ws.mlp);
             ops.geluTanh(ws.mlp, rows * mlp);
             block.fc2().apply(ops, ws.mlp, rows, ws.branch);
@@ -153,8 +153,7 @@ final class DitNetwork {
 
         // Final layer: shift | scale from c, modulated layer norm, linear to patch values.
         w.finalAdaLN.apply(ops, ws.siluC, b, ws.mod);
-        ops.layerNorm(ws.x, rows, d, LN_EPS, ws.norm);
-        ops.modulate(ws.norm, b, t, d, ws.mod, 2 * d, 0, d);
+        ops.layerNormModulate(ws.x, b, t, d, LN_EPS, ws.mod, 2 * d, 0, d, ws.norm);
         w.finalLinear.apply(ops, ws.norm, rows, ws.outPatches);
         unpatchify(ws, out);
     }

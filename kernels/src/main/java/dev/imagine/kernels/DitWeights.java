@@ -1,5 +1,7 @@
 package dev.imagine.kernels;
 
+import dev.imagine.kernels.ops.TensorOps;
+
 /**
  * All DiT parameters, generated at load time from a seed derived from (version, preset). Every
  * tensor draws from its own named stream (names follow the DiT reference's state dict), so adding
@@ -37,9 +39,11 @@ final class DitWeights {
     final Linear finalLinear;
 
     private final long seed;
+    private final TensorOps ops;
 
-    DitWeights(long seed, ModelPreset preset) {
+    DitWeights(long seed, ModelPreset preset, TensorOps ops) {
         this.seed = seed;
+        this.ops = ops;
         this.preset = preset;
         this.hidden = preset.hiddenSize();
         int h = hidden;
@@ -73,7 +77,7 @@ final class DitWeights {
     private Linear linear(String name, int in, int out, double gain) {
         float[] w = new SplitMix64(SplitMix64.derive(seed, name + ".weight"))
                 .gaussians(in * out, gain / StrictMath.sqrt(in));
-        return new Linear(w, new float[out], in, out);
+        return new Linear(ops.prepare(w, in, out), new float[out], in, out);
     }
 
     long parameterCount() {

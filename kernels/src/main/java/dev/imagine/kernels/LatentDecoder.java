@@ -1,5 +1,7 @@
 package dev.imagine.kernels;
 
+import dev.imagine.kernels.ops.TensorOps;
+
 /**
  * A small convolutional stand-in for a VAE decoder: latent [4][h][w] to RGB [8h][8w].
  *
@@ -56,21 +58,20 @@ final class LatentDecoder {
         }
         float[] a = new float[maxCh * maxPlane];
         float[] b = new float[maxCh * maxPlane];
-        float[] pad = new float[(h * SCALE + 2) * (w * SCALE + 2)];
 
         System.arraycopy(latent, offset, a, 0, DitWeights.LATENT_CHANNELS * h * w);
-        ops.conv3x3(a, DitWeights.LATENT_CHANNELS, h, w, weights[0], biases[0], channels[0], b, pad);
+        ops.conv3x3(a, DitWeights.LATENT_CHANNELS, h, w, weights[0], biases[0], channels[0], b);
         normalizeChannels(b, channels[0], h * w);
         ops.silu(b, b, channels[0] * h * w);
         for (int s = 0; s < channels.length - 1; s++) {
             ops.upsampleBilinear2x(b, channels[s], h, w, a);
             h *= 2;
             w *= 2;
-            ops.conv3x3(a, channels[s], h, w, weights[s + 1], biases[s + 1], channels[s + 1], b, pad);
+            ops.conv3x3(a, channels[s], h, w, weights[s + 1], biases[s + 1], channels[s + 1], b);
             ops.silu(b, b, channels[s + 1] * h * w);
         }
         int last = channels.length;
-        ops.conv3x3(b, channels[last - 1], h, w, weights[last], biases[last], 3, a, pad);
+        ops.conv3x3(b, channels[last - 1], h, w, weights[last], biases[last], 3, a);
 
         int plane = h * w;
         int[] rgb = new int[plane];

@@ -45,7 +45,7 @@ public final class ModelRegistry {
             throw new IllegalArgumentException("unknown model version '" + version + "'; known versions: " + versions());
         }
         long start = System.nanoTime();
-        DitDiffusionModel model = new DitDiffusionModel(version, preset, kind, ScalarTensorOps.INSTANCE);
+        DitDiffusionModel model = new DitDiffusionModel(version, preset, kind, dev.imagine.kernels.ops.ScalarTensorOps.INSTANCE);
         LOG.info("loaded {} with {} parameters in {} ms", model, model.parameterCount(),
                 (System.nanoTime() - start) / 1_000_000);
         return model;

@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
  * Spelled out here, and using StrictMath, so weights and noise are bit-identical on every JDK and
  * machine, which java.util.Random's and Math's contracts do not promise.
  */
-final class SplitMix64 {
+public final class SplitMix64 {
 
     private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
 
@@ -15,21 +15,21 @@ final class SplitMix64 {
     private double spareGaussian;
     private boolean hasSpare;
 
-    SplitMix64(long seed) {
+    public SplitMix64(long seed) {
         this.state = seed;
     }
 
-    long nextLong() {
+    public long nextLong() {
         return mix(state += GOLDEN_GAMMA);
     }
 
     /** Uniform in [0, 1) with 53 random bits. */
-    double nextDouble() {
+    public double nextDouble() {
         return (nextLong() >>> 11) * 0x1.0p-53;
     }
 
     /** Standard normal via Box-Muller; the second value of each pair is kept for the next call. */
-    double nextGaussian() {
+    public double nextGaussian() {
         if (hasSpare) {
             hasSpare = false;
             return spareGaussian;
@@ -44,7 +44,7 @@ final class SplitMix64 {
     }
 
     /** n normals times std, as floats. */
-    float[] gaussians(int n, double std) {
+    public float[] gaussians(int n, double std) {
         float[] out = new float[n];
         for (int i = 0; i < n; i++) {
             out[i] = (float) (nextGaussian() * std);
@@ -53,23 +53,23 @@ final class SplitMix64 {
     }
 
     /** The SplitMix64 output function: a strong 64-bit bit mixer. */
-    static long mix(long z) {
+    public static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
     }
 
     /** A seed for a named sub-stream, so that streams never overlap or depend on call order. */
-    static long derive(long seed, long stream) {
+    public static long derive(long seed, long stream) {
         return mix(seed ^ mix(stream + GOLDEN_GAMMA));
     }
 
-    static long derive(long seed, String stream) {
+    public static long derive(long seed, String stream) {
         return derive(seed, fnv1a64(stream));
     }
 
     /** FNV-1a 64 over UTF-8: a stable string hash (String.hashCode is only 32 bits). */
-    static long fnv1a64(String s) {
+    public static long fnv1a64(String s) {
         long h = 0xCBF29CE484222325L;
         for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
             h ^= (b & 0xFF);

@@ -1,5 +1,7 @@
 package dev.imagine.kernels;
 
+import dev.imagine.kernels.ops.ScalarTensorOps;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -39,21 +41,21 @@ class ModelRegistryTest {
     @Test
     void versionsHaveDifferentWeights() {
         assertThat(DitWeights.seedFor("v6", ModelPreset.TINY)).isNotEqualTo(DitWeights.seedFor("v8", ModelPreset.TINY));
-        DitWeights v6 = new DitWeights(DitWeights.seedFor("v6", ModelPreset.TINY), ModelPreset.TINY);
-        DitWeights v8 = new DitWeights(DitWeights.seedFor("v8", ModelPreset.TINY), ModelPreset.TINY);
-        assertThat(v6.blocks[0].qkv().weight()).isNotEqualTo(v8.blocks[0].qkv().weight());
+        DitWeights v6 = new DitWeights(DitWeights.seedFor("v6", ModelPreset.TINY), ModelPreset.TINY, ScalarTensorOps.INSTANCE);
+        DitWeights v8 = new DitWeights(DitWeights.seedFor("v8", ModelPreset.TINY), ModelPreset.TINY, ScalarTensorOps.INSTANCE);
+        assertThat(v6.blocks[0].qkv().weight().original()).isNotEqualTo(v8.blocks[0].qkv().weight().original());
     }
 
     @Test
     void weightsAreScaledByFanIn() {
-        DitWeights w = new DitWeights(DitWeights.seedFor("v8", ModelPreset.SMALL), ModelPreset.SMALL);
-        float[] fc2 = w.blocks[0].fc2().weight(); // fan_in 512
+        DitWeights w = new DitWeights(DitWeights.seedFor("v8", ModelPreset.SMALL), ModelPreset.SMALL, ScalarTensorOps.INSTANCE);
+        float[] fc2 = w.blocks[0].fc2().weight().original(); // fan_in 512
         double sq = 0;
         for (float v : fc2) {
             sq += v * v;
         }
         assertThat(Math.sqrt(sq / fc2.length)).isCloseTo(1 / Math.sqrt(512), org.assertj.core.data.Offset.offset(0.002));
-        float[] gates = w.blocks[0].adaLN().weight();
+        float[] gates = w.blocks[0].adaLN().weight().original();
         assertThat(gates).isNotEqualTo(new float[gates.length]); // adaLN is small, not zero
     }
 }

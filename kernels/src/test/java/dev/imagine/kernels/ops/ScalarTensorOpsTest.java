@@ -1,10 +1,12 @@
-package dev.imagine.kernels;
+package dev.imagine.kernels.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
 
+import dev.imagine.kernels.SplitMix64;
 import org.junit.jupiter.api.Test;
 
+/** The reference backend against the textbook formulas; the other backends are held to this one. */
 class ScalarTensorOpsTest {
 
     private final TensorOps ops = ScalarTensorOps.INSTANCE;
@@ -22,7 +24,7 @@ class ScalarTensorOpsTest {
         float[] w = random(2, k * n);
         float[] bias = random(3, n);
         float[] out = new float[m * n];
-        ops.matmul(a, m, k, w, bias, n, out);
+        ops.matmul(a, m, ops.prepare(w, k, n), bias, out);
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
                 double sum = bias[j];
@@ -37,7 +39,7 @@ class ScalarTensorOpsTest {
     @Test
     void matmulWithoutBiasOverwritesStaleOutput() {
         float[] out = {9, 9, 9, 9};
-        ops.matmul(new float[] {1, 2}, 1, 2, new float[] {1, 0, 0, 1}, null, 2, out);
+        ops.matmul(new float[] {1, 2}, 1, ops.prepare(new float[] {1, 0, 0, 1}, 2, 2), null, out);
         assertThat(out).containsExactly(1, 2, 9, 9);
     }
 
@@ -45,7 +47,7 @@ class ScalarTensorOpsTest {
     void softmaxRowsSumToOneAndKeepOrder() {
         float[] x = random(4, 3 * 5);
         float[] before = x.clone();
-        ops.softmaxRows(x, 0, 3, 5);
+        ScalarTensorOps.softmaxRows(x, 0, 3, 5);
         for (int r = 0; r < 3; r++) {
             float sum = 0;
             for (int j = 0; j < 5; j++) {
@@ -60,7 +62,7 @@ class ScalarTensorOpsTest {
     @Test
     void softmaxSubtractsTheMaxSoLargeLogitsStayFinite() {
         float[] x = {1000f, 1001f, 999f};
-        ops.softmaxRows(x, 0, 1, 3);
+        ScalarTensorOps.softmaxRows(x, 0, 1, 3);
         assertThat(x[1]).isCloseTo((float) (1 / (1 + Math.exp(-1) + Math.exp(-2))), offset(1e-6f));
         assertThat(x[0] + x[1] + x[2]).isCloseTo(1f, offset(1e-6f));
     }
@@ -74,7 +76,7 @@ class ScalarTensorOpsTest {
         int hidden = heads * hd;
         float[] qkv = random(5, batch * tokens * 3 * hidden);
         float[] out = new float[batch * tokens * hidden];
-        ops.attention(qkv, batch, tokens, heads, hd, out, new float[TensorOps.attentionScratchSize(tokens, hd)]);
+        ops.attention(AttentionShape.selfAttention(batch, tokens, heads, hd), qkv, qkv, qkv, out);
 
         for (int b = 0; b < batch; b++) {
             for (int h = 0; h < heads; h++) {
@@ -116,7 +118,7 @@ class ScalarTensorOpsTest {
             x[i] = x[i] * 3f + 5f;
         }
         float[] out = new float[x.length];
-        ops.layerNorm(x, rows, cols, 1e-6f, out);
+        ops.layerNorm(x, rows, cols, 1e-6f, null, null, out);
         for (int r = 0; r < rows; r++) {
             double mean = 0;
             double sq = 0;
@@ -133,16 +135,17 @@ class ScalarTensorOpsTest {
     }
 
     @Test
-    void modulateAndGatedAddUseEachItemsVectorsAndAddIsElementwise() {
+    void layerNormModulateAndGatedAddUseEachItemsVectorsAndAddIsElementwise() {
         // 2 items x 1 row x 2 cols; mod per item = shift | scale | gate
         float[] x = {1, 2, 3, 4};
         float[] mod = {10, 20, 1, 0, 2, 2, /* item 1 */ 0, 0, -1, -1, 0.5f, 0};
-        ops.modulate(x, 2, 1, 2, mod, 6, 0, 2);
-        assertThat(x).containsExactly(12, 22, 0, 0);
+        // layer norm of [1, 2] is [-1, 1] (up to eps), of [3, 4] likewise
+        ops.layerNormModulate(x, 2, 1, 2, 0f, mod, 6, 0, 2, x);
+        assertThat(x).containsExactly(8, 21, 0, 0);
         ops.gatedAdd(x, new float[] {1, 1, 1, 1}, 2, 1, 2, mod, 6, 4);
-        assertThat(x).containsExactly(14, 24, 0.5f, 0);
+        assertThat(x).containsExactly(10, 23, 0.5f, 0);
         ops.add(x, new float[] {1, 2, 3, 4}, 3);
-        assertThat(x).containsExactly(15, 26, 3.5f, 0);
+        assertThat(x).containsExactly(11, 25, 3.5f, 0);
     }
 
     @Test
@@ -170,7 +173,7 @@ class ScalarTensorOpsTest {
         float[] weight = random(8, cout * cin * 9);
         float[] bias = random(9, cout);
         float[] out = new float[cout * h * w];
-        ops.conv3x3(in, cin, h, w, weight, bias, cout, out, new float[(h + 2) * (w + 2)]);
+        ops.conv3x3(in, cin, h, w, weight, bias, cout, out);
         for (int co = 0; co < cout; co++) {
             for (int y = 0; y < h; y++) {
                 for (int x = 0; x < w; x++) {
@@ -199,5 +202,19 @@ class ScalarTensorOpsTest {
         ops.upsampleBilinear2x(in, 1, 1, 2, out);
         // PyTorch: F.interpolate([[0, 4]], scale_factor=2, mode="bilinear") -> [0, 1, 3, 4] on both rows
         assertThat(out).containsExactly(0, 1, 3, 4, 0, 1, 3, 4);
+    }
+
+    @Test
+    void crossAttentionMasksPaddedKeys() {
+        // One query, two keys; the second is padding for item 0 only.
+        int hd = 2;
+        float[] q = {1, 0, /* item 1 */ 1, 0};
+        float[] kv = {1, 0, 10, 20, /* key 1 */ 5, 0, 30, 40, /* item 1 */ 1, 0, 10, 20, 5, 0, 30, 40};
+        float[] out = new float[4];
+        ops.attention(AttentionShape.crossAttention(2, 1, 2, 1, hd, new int[] {1, 2}), q, kv, kv, out);
+        assertThat(out[0]).isEqualTo(10f);
+        assertThat(out[1]).isEqualTo(20f);
+        double p1 = 1 / (1 + Math.exp((1 - 5) / Math.sqrt(hd)));
+        assertThat(out[2]).isCloseTo((float) (10 * (1 - p1) + 30 * p1), offset(1e-4f));
     }
 }

@@ -1,4 +1,4 @@
-package dev.imagine.kernels;
+package dev.imagine.kernels.ops;
 
 import java.util.Arrays;
 
@@ -7,16 +7,47 @@ import java.util.Arrays;
  * (i-k-j matmul), which lets the JIT vectorise without reordering any sum. Transcendentals use
  * StrictMath: Math.exp/tanh may be intrinsics whose last bit differs between machines.
  */
-final class ScalarTensorOps implements TensorOps {
+public final class ScalarTensorOps implements TensorOps {
 
-    static final ScalarTensorOps INSTANCE = new ScalarTensorOps();
+    public static final ScalarTensorOps INSTANCE = new ScalarTensorOps();
 
     private static final float GELU_C = (float) StrictMath.sqrt(2.0 / StrictMath.PI);
+
+    /** Per-thread scratch: one row of attention scores, one zero-padded conv plane. Grown, never shrunk. */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
 
     private ScalarTensorOps() {}
 
     @Override
-    public void matmul(float[] a, int m, int k, float[] w, float[] bias, int n, float[] out) {
+    public String backend() {
+        return "scalar";
+    }
+
+    @Override
+    public ExecutionMode executionMode() {
+        return new ExecutionMode("cpu", true, 1, "plain Java reference");
+    }
+
+    @Override
+    public Weight prepare(float[] w, int k, int n) {
+        return new PlainWeight(w, k, n);
+    }
+
+    /** The weight as given: the reference streams rows of [k][n] directly. */
+    public record PlainWeight(float[] original, int rows, int cols) implements Weight {
+        public PlainWeight {
+            if (original.length < (long) rows * cols) {
+                throw new IllegalArgumentException("weight has " + original.length + " values, " + rows + "x" + cols
+                        + " needs " + (long) rows * cols);
+            }
+        }
+    }
+
+    @Override
+    public void matmul(float[] a, int m, Weight weight, float[] bias, float[] out) {
+        int k = weight.rows();
+        int n = weight.cols();
+        float[] w = weight.original();
         for (int i = 0; i < m; i++) {
             int o = i * n;
             if (bias != null) {
@@ -63,7 +94,7 @@ final class ScalarTensorOps implements TensorOps {
     }
 
     @Override
-    public void layerNorm(float[] x, int rows, int cols, float eps, float[] out) {
+    public void layerNorm(float[] x, int rows, int cols, float eps, float[] gamma, float[] beta, float[] out) {
         for (int r = 0; r < rows; r++) {
             int o = r * cols;
             float sum = 0f;
@@ -78,21 +109,29 @@ final class ScalarTensorOps implements TensorOps {
             }
             float inv = (float) (1.0 / StrictMath.sqrt(sq / cols + eps));
             for (int j = 0; j < cols; j++) {
-                out[o + j] = (x[o + j] - mean) * inv;
+                float y = (x[o + j] - mean) * inv;
+                if (gamma != null) {
+                    y *= gamma[j];
+                }
+                if (beta != null) {
+                    y += beta[j];
+                }
+                out[o + j] = y;
             }
         }
     }
 
     @Override
-    public void modulate(float[] x, int batch, int rowsPerItem, int cols, float[] mod, int modStride,
-            int shiftOffset, int scaleOffset) {
+    public void layerNormModulate(float[] x, int batch, int rowsPerItem, int cols, float eps, float[] mod,
+            int modStride, int shiftOffset, int scaleOffset, float[] out) {
+        layerNorm(x, batch * rowsPerItem, cols, eps, null, null, out);
         for (int b = 0; b < batch; b++) {
             int shift = b * modStride + shiftOffset;
             int scale = b * modStride + scaleOffset;
             for (int r = 0; r < rowsPerItem; r++) {
                 int o = (b * rowsPerItem + r) * cols;
                 for (int j = 0; j < cols; j++) {
-                    x[o + j] = x[o + j] * (1f + mod[scale + j]) + mod[shift + j];
+                    out[o + j] = out[o + j] * (1f + mod[scale + j]) + mod[shift + j];
                 }
             }
         }
@@ -136,8 +175,8 @@ final class ScalarTensorOps implements TensorOps {
         }
     }
 
-    @Override
-    public void softmaxRows(float[] x, int offset, int rows, int cols) {
+    /** Softmax of each row of x[offset ..][rows][cols] in place, subtracting the row max first. */
+    static void softmaxRows(float[] x, int offset, int rows, int cols) {
         for (int r = 0; r < rows; r++) {
             int o = offset + r * cols;
             float max = Float.NEGATIVE_INFINITY;
@@ -157,45 +196,34 @@ final class ScalarTensorOps implements TensorOps {
         }
     }
 
+    /** The textbook form, one query row at a time: scores, softmax, weighted sum of values. */
     @Override
-    public void attention(float[] qkv, int batch, int tokens, int heads, int headDim, float[] out, float[] scratch) {
-        int hidden = heads * headDim;
-        int stride = 3 * hidden;
-        int kT = tokens * tokens; // scratch: scores [tokens][tokens], then k transposed [headDim][tokens]
+    public void attention(AttentionShape s, float[] q, float[] k, float[] v, float[] out) {
+        int hidden = s.hidden();
+        int headDim = s.headDim();
         float scale = (float) (1.0 / StrictMath.sqrt(headDim));
-        for (int b = 0; b < batch; b++) {
-            int base = b * tokens;
-            for (int h = 0; h < heads; h++) {
-                int qOff = h * headDim;
-                int kOff = hidden + h * headDim;
-                int vOff = 2 * hidden + h * headDim;
-                for (int t = 0; t < tokens; t++) {
-                    int row = (base + t) * stride + kOff;
-                    for (int d = 0; d < headDim; d++) {
-                        scratch[kT + d * tokens + t] = qkv[row + d];
-                    }
-                }
-                for (int i = 0; i < tokens; i++) {
-                    int s = i * tokens;
-                    Arrays.fill(scratch, s, s + tokens, 0f);
-                    int qRow = (base + i) * stride + qOff;
-                    for (int d = 0; d < headDim; d++) {
-                        float q = qkv[qRow + d] * scale;
-                        int kRow = kT + d * tokens;
-                        for (int j = 0; j < tokens; j++) {
-                            scratch[s + j] += q * scratch[kRow + j];
-                        }
-                    }
-                }
-                softmaxRows(scratch, 0, tokens, tokens);
-                for (int i = 0; i < tokens; i++) {
-                    int o = (base + i) * hidden + qOff;
-                    Arrays.fill(out, o, o + headDim, 0f);
-                    for (int j = 0; j < tokens; j++) {
-                        float p = scratch[i * tokens + j];
-                        int vRow = (base + j) * stride + vOff;
+        float[] scores = scratch(0, s.kvTokens());
+        for (int b = 0; b < s.batch(); b++) {
+            int keys = s.validKeys(b);
+            for (int h = 0; h < s.heads(); h++) {
+                for (int i = 0; i < s.qTokens(); i++) {
+                    int qRow = (b * s.qTokens() + i) * s.qStride() + s.qOffset() + h * headDim;
+                    for (int j = 0; j < keys; j++) {
+                        int kRow = (b * s.kvTokens() + j) * s.kStride() + s.kOffset() + h * headDim;
+                        float dot = 0f;
                         for (int d = 0; d < headDim; d++) {
-                            out[o + d] += p * qkv[vRow + d];
+                            dot += q[qRow + d] * k[kRow + d];
+                        }
+                        scores[j] = dot * scale;
+                    }
+                    softmaxRows(scores, 0, 1, keys);
+                    int o = (b * s.qTokens() + i) * hidden + h * headDim;
+                    Arrays.fill(out, o, o + headDim, 0f);
+                    for (int j = 0; j < keys; j++) {
+                        float p = scores[j];
+                        int vRow = (b * s.kvTokens() + j) * s.vStride() + s.vOffset() + h * headDim;
+                        for (int d = 0; d < headDim; d++) {
+                            out[o + d] += p * v[vRow + d];
                         }
                     }
                 }
@@ -203,10 +231,18 @@ final class ScalarTensorOps implements TensorOps {
         }
     }
 
+    private static float[] scratch(int slot, int size) {
+        float[][] buffers = SCRATCH.get();
+        if (buffers[slot].length < size) {
+            buffers[slot] = new float[size];
+        }
+        return buffers[slot];
+    }
+
     @Override
-    public void conv3x3(float[] in, int cin, int h, int w, float[] weight, float[] bias, int cout, float[] out,
-            float[] scratch) {
+    public void conv3x3(float[] in, int cin, int h, int w, float[] weight, float[] bias, int cout, float[] out) {
         int pw = w + 2;
+        float[] scratch = scratch(1, (h + 2) * pw);
         int plane = h * w;
         for (int co = 0; co < cout; co++) {
             Arrays.fill(out, co * plane, (co + 1) * plane, bias == null ? 0f : bias[co]);
