@@ -67,6 +67,13 @@ public record JobRecord(
                 null, 0, 0, reason, submittedAtMillis, nowMillis, 0, 0, 0);
     }
 
+    /** Stopped by an operator; the slot and worker it had stay on record for the audit trail. */
+    public JobRecord cancelled(String reason, long nowMillis) {
+        return new JobRecord(id, user, spec, state.checkedMoveTo(JobState.CANCELLED), attempts, step, totalSteps,
+                slot, worker, null, 0, 0, reason, submittedAtMillis, queuedAtMillis, dispatchedAtMillis,
+                startedAtMillis, nowMillis);
+    }
+
     public JobRecord failed(String reason, long nowMillis) {
         return new JobRecord(id, user, spec, state.checkedMoveTo(JobState.FAILED), attempts, step, totalSteps,
                 slot, worker, null, 0, 0, reason, submittedAtMillis, queuedAtMillis, dispatchedAtMillis,

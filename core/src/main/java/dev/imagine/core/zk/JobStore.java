@@ -147,6 +147,29 @@ public final class JobStore {
         return commit(ops.toArray(CuratorOp[]::new));
     }
 
+    /**
+     * An operator's cancel, in one transaction guarded by the record's version: the record CANCELLED,
+     * and whatever held the job removed with it (its lane entry, its assignment, its lease). A racing
+     * dispatch or claim makes this lose (false), and a cancel that wins makes the worker's next write
+     * lose: its progress write cancels the run, and its completion finds the lease gone.
+     */
+    public boolean cancel(Versioned<JobRecord> job, String reason, long nowMillis) throws Exception {
+        JobRecord current = job.value();
+        List<CuratorOp> ops = new ArrayList<>(List.of(setRecord(job, current.cancelled(reason, nowMillis))));
+        for (LaneEntry entry : laneEntries(current.spec().lane())) {
+            if (entry.jobId().equals(current.id())) {
+                ops.add(zk.transactionOp().delete().forPath(entry.path()));
+            }
+        }
+        if (current.slot() != null && zk.checkExists().forPath(ZkPaths.assignment(current.slot(), current.id())) != null) {
+            ops.add(zk.transactionOp().delete().forPath(ZkPaths.assignment(current.slot(), current.id())));
+        }
+        if (hasLease(current.id())) {
+            ops.add(zk.transactionOp().delete().forPath(ZkPaths.lease(current.id())));
+        }
+        return commit(ops.toArray(CuratorOp[]::new));
+    }
+
     public boolean hasLease(String jobId) throws Exception {
         return zk.checkExists().forPath(ZkPaths.lease(jobId)) != null;
     }

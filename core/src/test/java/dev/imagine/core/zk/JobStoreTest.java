@@ -96,4 +96,45 @@ class JobStoreTest {
         assertThat(store.get("d-1")).isPresent();
         assertThat(List.of(JobState.values())).contains(store.get("d-1").orElseThrow().value().state());
     }
+
+    @Test
+    void cancelOfAQueuedJobTakesItOutOfItsLaneAndADispatchHoldingTheOldVersionLoses() throws Exception {
+        store.submit(job("e-1", Lane.RELAX));
+        var entry = store.laneEntries(Lane.RELAX).stream().filter(e -> e.jobId().equals("e-1")).findFirst().orElseThrow();
+        var queued = store.get("e-1").orElseThrow();
+
+        assertThat(store.cancel(queued, "operator", 2_000)).isTrue();
+        assertThat(store.dispatch(entry, queued, "pool_w_5", 2_100)).isFalse();
+
+        assertThat(store.get("e-1").orElseThrow().value().state()).isEqualTo(JobState.CANCELLED);
+        assertThat(store.laneEntries(Lane.RELAX)).extracting(LaneEntry::jobId).doesNotContain("e-1");
+        assertThat(store.assignments("pool_w_5")).isEmpty();
+    }
+
+    @Test
+    void cancelLosesToADispatchThatCameFirst() throws Exception {
+        store.submit(job("e-2", Lane.RELAX));
+        var entry = store.laneEntries(Lane.RELAX).stream().filter(e -> e.jobId().equals("e-2")).findFirst().orElseThrow();
+        var queued = store.get("e-2").orElseThrow();
+        assertThat(store.dispatch(entry, queued, "pool_w_6", 2_000)).isTrue();
+
+        assertThat(store.cancel(queued, "operator", 2_100)).isFalse();
+        assertThat(store.get("e-2").orElseThrow().value().state()).isEqualTo(JobState.DISPATCHED);
+    }
+
+    @Test
+    void cancelOfAProcessingJobRemovesLeaseAndAssignmentSoTheWorkersResultIsDropped() throws Exception {
+        store.submit(job("e-3", Lane.FAST));
+        var entry = store.laneEntries(Lane.FAST).stream().filter(e -> e.jobId().equals("e-3")).findFirst().orElseThrow();
+        store.dispatch(entry, store.get("e-3").orElseThrow(), "pool_w_7", 2_000);
+        var dispatched = store.get("e-3").orElseThrow();
+        var claimed = store.claim(dispatched, dispatched.value().processingOn("w", 4, 3_000), "w").orElseThrow();
+
+        assertThat(store.cancel(store.get("e-3").orElseThrow(), "operator", 3_500)).isTrue();
+
+        assertThat(store.hasLease("e-3")).isFalse();
+        assertThat(store.assignments("pool_w_7")).isEmpty();
+        assertThat(store.update(claimed, claimed.value().withProgress(2, 4))).isEmpty();
+        assertThat(store.get("e-3").orElseThrow().value().state()).isEqualTo(JobState.CANCELLED);
+    }
 }
