@@ -11,6 +11,12 @@ public interface DiffusionModel {
 
     ModelPreset preset();
 
+    /** The kernel backend and where it really runs, e.g. "vector (cpu, 2 thread(s), Vector API 512-bit)". */
+    String backend();
+
+    /** Floating-point operations to render the request's grid (multiply-add = 2): every step, CFG and decode. */
+    long flopsPerGrid(GenerationRequest request);
+
     /** What the request's flags mean for this model; cheap, no network evaluation. */
     SamplingPlan plan(GenerationRequest request);
 

@@ -1,6 +1,7 @@
 package dev.imagine.kernels;
 
 import dev.imagine.kernels.ops.TensorOps;
+import dev.imagine.kernels.weights.WeightSource;
 
 import java.util.Objects;
 
@@ -17,18 +18,26 @@ final class DitDiffusionModel implements DiffusionModel {
     private final String version;
     private final ModelPreset preset;
     private final Sampler.Kind samplerKind;
+    private final TensorOps ops;
     private final DitWeights weights;
+    private final TextEncoder textEncoder;
     private final DitNetwork network;
     private final LatentDecoder decoder;
 
-    DitDiffusionModel(String version, ModelPreset preset, Sampler.Kind samplerKind, TensorOps ops) {
+    DitDiffusionModel(String version, ModelPreset preset, Sampler.Kind samplerKind, WeightSource source, TensorOps ops) {
         this.version = version;
         this.preset = preset;
         this.samplerKind = samplerKind;
-        long seed = DitWeights.seedFor(version, preset);
-        this.weights = new DitWeights(seed, preset, ops);
+        this.ops = ops;
+        this.weights = new DitWeights(source, preset, preset.depth(), ops);
+        this.textEncoder = new TextEncoder(source, preset, BpeTokenizer.standard(), ops);
         this.network = new DitNetwork(weights, ops);
-        this.decoder = new LatentDecoder(seed, preset, ops);
+        this.decoder = new LatentDecoder(source, preset, ops);
+    }
+
+    @Override
+    public String backend() {
+        return ops.backend() + " (" + ops.executionMode() + ")";
     }
 
     @Override
@@ -46,7 +55,17 @@ final class DitDiffusionModel implements DiffusionModel {
     }
 
     long parameterCount() {
-        return weights.parameterCount();
+        return weights.parameterCount() + textEncoder.parameterCount();
+    }
+
+    @Override
+    public long flopsPerGrid(GenerationRequest request) {
+        SamplingPlan plan = plan(request);
+        TextEncoder.Encoded text = textEncoder.encode(request.prompt(), negative(request));
+        DitNetwork.Workspace ws = network.workspace(plan.imageHeight() / LatentDecoder.SCALE,
+                plan.imageWidth() / LatentDecoder.SCALE, batchText(text));
+        return network.forwardFlops(ws) * plan.steps()
+                + IMAGES * LatentDecoder.flops(preset, plan.imageWidth(), plan.imageHeight());
     }
 
     @Override
@@ -68,8 +87,7 @@ final class DitDiffusionModel implements DiffusionModel {
         int half = IMAGES * perImage;
 
         float[] x = InitialNoise.fourImages(request.seed(), plan.chaosSpread(), perImage);
-        float[] text = textConditioning(request);
-        DitNetwork.Workspace ws = network.workspace(BATCH, lh, lw);
+        DitNetwork.Workspace ws = network.workspace(lh, lw, batchText(textEncoder.encode(request.prompt(), negative(request))));
         float[] batchIn = new float[2 * half];
         float[] out = new float[2 * half];
         float[] guided = new float[half];
@@ -81,7 +99,7 @@ final class DitDiffusionModel implements DiffusionModel {
             token.throwIfCancelled();
             System.arraycopy(x, 0, batchIn, 0, half);
             System.arraycopy(x, 0, batchIn, half, half);
-            network.forward(ws, batchIn, sampler.modelTime(s), text, out);
+            network.forward(ws, batchIn, sampler.modelTime(s), out);
             for (int i = 0; i < half; i++) {
                 float uncond = out[half + i];
                 guided[i] = uncond + g * (out[i] - uncond);
@@ -103,17 +121,21 @@ final class DitDiffusionModel implements DiffusionModel {
         return new GeneratedGrid(png, 2 * plan.imageWidth(), 2 * plan.imageHeight(), plan.steps(), elapsed);
     }
 
-    /** [8][hidden]: rows 0..3 the prompt, rows 4..7 the negative prompt ("" = unconditional). */
-    private float[] textConditioning(GenerationRequest request) {
-        int d = weights.hidden;
-        float[] cond = network.encodeText(request.prompt());
-        float[] uncond = network.encodeText(request.negativePrompt() == null ? "" : request.negativePrompt());
-        float[] text = new float[BATCH * d];
-        for (int i = 0; i < IMAGES; i++) {
-            System.arraycopy(cond, 0, text, i * d, d);
-            System.arraycopy(uncond, 0, text, (IMAGES + i) * d, d);
+    private static String negative(GenerationRequest request) {
+        return request.negativePrompt() == null ? "" : request.negativePrompt();
+    }
+
+    /** The batch's text: items 0..3 the prompt, 4..7 the negative prompt ("" = unconditional). */
+    private static TextEncoder.Encoded batchText(TextEncoder.Encoded two) {
+        int perPrompt = two.maxTokens() * two.width();
+        float[] states = new float[BATCH * perPrompt];
+        int[] lengths = new int[BATCH];
+        for (int i = 0; i < BATCH; i++) {
+            int source = i < IMAGES ? 0 : 1;
+            System.arraycopy(two.states(), source * perPrompt, states, i * perPrompt, perPrompt);
+            lengths[i] = two.lengths()[source];
         }
-        return text;
+        return new TextEncoder.Encoded(states, BATCH, two.maxTokens(), two.width(), lengths);
     }
 
     @Override

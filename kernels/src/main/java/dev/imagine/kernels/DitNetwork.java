@@ -4,15 +4,20 @@ import dev.imagine.kernels.ops.AttentionShape;
 import dev.imagine.kernels.ops.TensorOps;
 
 /**
- * The diffusion transformer forward pass (Peebles &amp; Xie, "Scalable Diffusion Models with
- * Transformers", adaLN-Zero variant), written against {@link TensorOps}. Stateless apart from the
- * read-only weights; all activations live in a per-call {@link Workspace}.
+ * The diffusion transformer forward pass: DiT blocks (Peebles &amp; Xie, adaLN-Zero modulated from the
+ * timestep embedding) with PixArt-α's cross-attention to the text tokens between self-attention and the
+ * MLP. Stateless apart from the read-only weights; activations live in a per-call {@link Workspace}, so
+ * the sampling loop allocates nothing.
  *
- * <p>Shapes (B batch, T tokens, D hidden): latents [B][4][H][W] are cut into 2x2 patches, giving
- * T = (H/2)(W/2) tokens of 16 values, embedded to [B*T][D] plus a fixed 2-D sin-cos position. The
- * conditioning c[B][D] = MLP(sinusoid(t)) + MLP(mean of prompt token embeddings). Each block
- * modulates layer norms with shift/scale/gate vectors projected from SiLU(c). The final layer maps
- * back to 16 values per token and un-patches to [B][4][H][W].
+ * <p>Shapes (B batch, T tokens, D hidden, L text tokens): latents [B][4][H][W] are cut into 2x2 patches,
+ * T = (H/2)(W/2) tokens of 16 values, embedded to [B*T][D] plus a fixed 2-D sin-cos position. c[B][D] =
+ * MLP(sinusoid_256(t)). Text states [B][L][Dt] go through y_embedder's MLP once per call, and each block's
+ * cross-attention keys and values are computed from them once per call, not once per step.
+ * <pre>
+ * x += gate_msa · SelfAttn(LN(x)·(1 + scale_msa) + shift_msa)
+ * x += CrossAttn(q = x, kv = text)
+ * x += gate_mlp · MLP(LN(x)·(1 + scale_mlp) + shift_mlp)
+ * </pre>
  */
 final class DitNetwork {
 
@@ -28,12 +33,13 @@ final class DitNetwork {
         this.hidden = weights.hidden;
     }
 
-    /** Buffers for one generate call: B items on an H x W latent. */
+    /** Buffers for one generate call: B items on an H x W latent with L text tokens each. */
     final class Workspace {
         final int batch;
         final int latentH;
         final int latentW;
         final int tokens;
+        final int textTokens;
         final float[] pos;
         final float[] patches;
         final float[] x;
@@ -42,19 +48,23 @@ final class DitNetwork {
         final float[] attn;
         final float[] branch;
         final float[] mlp;
+        final float[] crossQ;
+        final float[][] crossKv;
         final float[] outPatches;
-        final float[] freq = new float[hidden];
+        final float[] freq = new float[ModelPreset.TIME_FREQUENCIES];
         final float[] tHidden = new float[hidden];
         final float[] tEmb = new float[hidden];
         final float[] c;
         final float[] siluC;
         final float[] mod;
         final AttentionShape selfAttention;
+        final AttentionShape crossAttention;
 
-        Workspace(int batch, int latentH, int latentW) {
+        Workspace(int batch, int latentH, int latentW, int textTokens, int[] textLengths) {
             this.batch = batch;
             this.latentH = latentH;
             this.latentW = latentW;
+            this.textTokens = textTokens;
             int gridH = latentH / DitWeights.PATCH;
             int gridW = latentW / DitWeights.PATCH;
             this.tokens = gridH * gridW;
@@ -67,38 +77,38 @@ final class DitNetwork {
             attn = new float[rows * hidden];
             branch = new float[rows * hidden];
             mlp = new float[rows * hidden * ModelPreset.MLP_RATIO];
+            crossQ = new float[rows * hidden];
+            crossKv = new float[w.blocks.length][batch * textTokens * 2 * hidden];
             outPatches = new float[rows * DitWeights.PATCH_DIM];
             c = new float[batch * hidden];
             siluC = new float[batch * hidden];
             mod = new float[batch * 6 * hidden];
-            selfAttention = AttentionShape.selfAttention(batch, tokens, w.preset.heads(), hidden / w.preset.heads());
+            int heads = w.preset.heads();
+            selfAttention = AttentionShape.selfAttention(batch, tokens, heads, hidden / heads);
+            crossAttention = AttentionShape.crossAttention(batch, tokens, textTokens, heads, hidden / heads, textLengths);
         }
     }
 
-    Workspace workspace(int batch, int latentH, int latentW) {
+    /**
+     * A workspace whose cross-attention keys and values are computed from the text states now, once.
+     *
+     * @param text states [batch][textTokens][textWidth] and per-item lengths, from the text encoder
+     */
+    Workspace workspace(int latentH, int latentW, TextEncoder.Encoded text) {
         if (latentH % DitWeights.PATCH != 0 || latentW % DitWeights.PATCH != 0) {
             throw new IllegalArgumentException("latent " + latentW + "x" + latentH + " not divisible by the patch size");
         }
-        return new Workspace(batch, latentH, latentW);
-    }
-
-    /** A prompt's contribution to c: mean-pooled token embeddings through Linear-SiLU-Linear. */
-    float[] encodeText(String prompt) {
-        int[] ids = Tokenizer.encode(prompt, ModelPreset.VOCAB);
-        float[] pooled = new float[hidden];
-        for (int id : ids) {
-            addAt(pooled, 0, w.tokenEmbedding, id * hidden, hidden);
+        Workspace ws = new Workspace(text.prompts(), latentH, latentW, text.maxTokens(), text.lengths());
+        int rows = text.prompts() * text.maxTokens();
+        float[] mid = new float[rows * hidden];
+        float[] y = new float[rows * hidden];
+        w.caption1.apply(ops, text.states(), rows, mid);
+        ops.geluTanh(mid, rows * hidden);
+        w.caption2.apply(ops, mid, rows, y);
+        for (int i = 0; i < w.blocks.length; i++) {
+            w.blocks[i].crossKv().apply(ops, y, rows, ws.crossKv[i]);
         }
-        float inv = 1f / ids.length;
-        for (int j = 0; j < hidden; j++) {
-            pooled[j] *= inv;
-        }
-        float[] mid = new float[hidden];
-        w.text1.apply(ops, pooled, 1, mid);
-        ops.silu(mid, mid, hidden);
-        float[] out = new float[hidden];
-        w.text2.apply(ops, mid, 1, out);
-        return out;
+        return ws;
     }
 
     /**
@@ -106,10 +116,9 @@ final class DitNetwork {
      *
      * @param latents   [B][4][H][W]
      * @param modelTime timestep on the 0..1000 scale, shared by the batch
-     * @param textCond  [B][D], from {@link #encodeText}
      * @param out       [B][4][H][W]: predicted epsilon or velocity, depending on the sampler
      */
-    void forward(Workspace ws, float[] latents, double modelTime, float[] textCond, float[] out) {
+    void forward(Workspace ws, float[] latents, double modelTime, float[] out) {
         int b = ws.batch;
         int t = ws.tokens;
         int d = hidden;
@@ -121,28 +130,32 @@ final class DitNetwork {
             addAt(ws.x, i * t * d, ws.pos, 0, t * d);
         }
 
-        Embeddings.timestep(modelTime, d, ws.freq);
+        Embeddings.timestep(modelTime, ModelPreset.TIME_FREQUENCIES, ws.freq);
         w.time1.apply(ops, ws.freq, 1, ws.tHidden);
         ops.silu(ws.tHidden, ws.tHidden, d);
         w.time2.apply(ops, ws.tHidden, 1, ws.tEmb);
         for (int i = 0; i < b; i++) {
-            for (int j = 0; j < d; j++) {
-                ws.c[i * d + j] = ws.tEmb[j] + textCond[i * d + j];
-            }
+            System.arraycopy(ws.tEmb, 0, ws.c, i * d, d);
         }
         ops.silu(ws.c, ws.siluC, b * d);
 
         int mlp = d * ModelPreset.MLP_RATIO;
-        for (DitWeights.Block block : w.blocks) {
+        int ms = 6 * d;
+        for (int i = 0; i < w.blocks.length; i++) {
+            DitWeights.Block block = w.blocks[i];
             // mod per item: shift_msa | scale_msa | gate_msa | shift_mlp | scale_mlp | gate_mlp
             block.adaLN().apply(ops, ws.siluC, b, ws.mod);
-            int ms = 6 * d;
 
             ops.layerNormModulate(ws.x, b, t, d, LN_EPS, ws.mod, ms, 0, d, ws.norm);
             block.qkv().apply(ops, ws.norm, rows, ws.qkv);
             ops.attention(ws.selfAttention, ws.qkv, ws.qkv, ws.qkv, ws.attn);
             block.proj().apply(ops, ws.attn, rows, ws.branch);
             ops.gatedAdd(ws.x, ws.branch, b, t, d, ws.mod, ms, 2 * d);
+
+            block.crossQ().apply(ops, ws.x, rows, ws.crossQ);
+            ops.attention(ws.crossAttention, ws.crossQ, ws.crossKv[i], ws.crossKv[i], ws.attn);
+            block.crossProj().apply(ops, ws.attn, rows, ws.branch);
+            ops.add(ws.x, ws.branch, rows * d);
 
             ops.layerNormModulate(ws.x, b, t, d, LN_EPS, ws.mod, ms, 3 * d, 4 * d, ws.norm);
             block.fc1().apply(ops, ws.norm, rows, ws.mlp);
@@ -156,6 +169,18 @@ final class DitNetwork {
         ops.layerNormModulate(ws.x, b, t, d, LN_EPS, ws.mod, 2 * d, 0, d, ws.norm);
         w.finalLinear.apply(ops, ws.norm, rows, ws.outPatches);
         unpatchify(ws, out);
+    }
+
+    /** FLOPs of one forward over a workspace's shapes (multiply-add = 2), for the FLOP accounting. */
+    long forwardFlops(Workspace ws) {
+        long rows = (long) ws.batch * ws.tokens;
+        long d = hidden;
+        long perBlock = 2 * ws.batch * d * 6 * d                // adaLN
+                + 2 * rows * d * 3 * d + ws.selfAttention.flops() + 2 * rows * d * d      // self-attention
+                + 2 * rows * d * d + ws.crossAttention.flops() + 2 * rows * d * d          // cross-attention
+                + 2 * rows * d * 4 * d * 2;                                                // MLP
+        return w.blocks.length * perBlock + 2 * rows * DitWeights.PATCH_DIM * d * 2
+                + 2L * (ModelPreset.TIME_FREQUENCIES * d + d * d) + 2 * ws.batch * d * 2 * d;
     }
 
     /** [B][C][H][W] to [B*T][(py, px, c)], tokens in row-major grid order. */

@@ -1,20 +1,22 @@
 package dev.imagine.kernels;
 
 import dev.imagine.kernels.ops.TensorOps;
+import dev.imagine.kernels.weights.Init;
+import dev.imagine.kernels.weights.WeightSource;
 
 /**
- * All DiT parameters, generated at load time from a seed derived from (version, preset). Every
- * tensor draws from its own named stream (names follow the DiT reference's state dict), so adding
- * or reordering tensors never changes the others, and the safetensors loader of a later issue can
- * fill the same fields by name.
+ * The transformer's parameters under the public checkpoint names: DiT's ({@code x_embedder},
+ * {@code t_embedder}, {@code blocks.N.adaLN_modulation.1}, {@code attn.qkv}, {@code mlp.fc1}, …,
+ * {@code final_layer}) and PixArt-α's for text conditioning ({@code y_embedder.y_proj},
+ * {@code blocks.N.cross_attn.q_linear / kv_linear / proj}).
  *
- * <p>Init: weights ~ N(0, 1) * gain / sqrt(fan_in), biases 0, so activations keep roughly unit
- * scale through the net. DiT zero-initialises the adaLN-Zero projections (and the final linear) so
- * that training starts from an identity network; with untrained weights that would make every
- * block a no-op and the output identically zero, so here they get a small nonzero gain instead.
+ * <p>Untrained init: DiT zero-initialises the adaLN-Zero projections and the final linear so training
+ * starts from an identity network; with untrained weights that would make every block a no-op and the
+ * output zero, so here they get a small nonzero gain instead.
  */
 final class DitWeights {
 
+    static final String COMPONENT = "transformer";
     /** Patch size p: each token covers p x p latent pixels. */
     static final int PATCH = 2;
     /** Latent channels, as in Stable Diffusion's VAE. */
@@ -24,68 +26,78 @@ final class DitWeights {
     /** Gain of the adaLN projections: small but nonzero (see class comment). */
     static final double ADALN_GAIN = 0.5;
 
-    record Block(Linear adaLN, Linear qkv, Linear proj, Linear fc1, Linear fc2) {}
+    record Block(Linear adaLN, Linear qkv, Linear proj, Linear crossQ, Linear crossKv, Linear crossProj,
+                 Linear fc1, Linear fc2) {
+    }
 
     final ModelPreset preset;
     final int hidden;
     final Linear patchEmbed;
-    final float[] tokenEmbedding; // [VOCAB][hidden]
-    final Linear text1;
-    final Linear text2;
     final Linear time1;
     final Linear time2;
+    final Linear caption1;
+    final Linear caption2;
     final Block[] blocks;
     final Linear finalAdaLN;
     final Linear finalLinear;
 
-    private final long seed;
-    private final TensorOps ops;
-
-    DitWeights(long seed, ModelPreset preset, TensorOps ops) {
-        this.seed = seed;
-        this.ops = ops;
+    /** @param depth blocks to load: the preset's depth, or fewer for a partial (benchmark) network */
+    DitWeights(WeightSource source, ModelPreset preset, int depth, TensorOps ops) {
         this.preset = preset;
         this.hidden = preset.hiddenSize();
         int h = hidden;
-        patchEmbed = linear("x_embedder.proj", PATCH_DIM, h, 1.0);
-        tokenEmbedding = new SplitMix64(SplitMix64.derive(seed, "y_embedder.embedding_table.weight"))
-                .gaussians(ModelPreset.VOCAB * h, 1.0);
-        text1 = linear("y_embedder.mlp.0", h, h, 1.0);
-        text2 = linear("y_embedder.mlp.2", h, h, 1.0);
-        time1 = linear("t_embedder.mlp.0", h, h, 1.0); // frequency embedding width = hidden
-        time2 = linear("t_embedder.mlp.2", h, h, 1.0);
-        blocks = new Block[preset.depth()];
+        Layers layers = new Layers(source, ops, COMPONENT);
+        patchEmbed = patchEmbed(layers, ops, h);
+        time1 = layers.linear("t_embedder.mlp.0", ModelPreset.TIME_FREQUENCIES, h);
+        time2 = layers.linear("t_embedder.mlp.2", h, h);
+        caption1 = layers.linear("y_embedder.y_proj.fc1", preset.textHidden(), h);
+        caption2 = layers.linear("y_embedder.y_proj.fc2", h, h);
+        blocks = new Block[depth];
         int mlp = h * ModelPreset.MLP_RATIO;
-        for (int i = 0; i < blocks.length; i++) {
+        for (int i = 0; i < depth; i++) {
             String p = "blocks." + i + ".";
             blocks[i] = new Block(
-                    linear(p + "adaLN_modulation.1", h, 6 * h, ADALN_GAIN),
-                    linear(p + "attn.qkv", h, 3 * h, 1.0),
-                    linear(p + "attn.proj", h, h, 1.0),
-                    linear(p + "mlp.fc1", h, mlp, 1.0),
-                    linear(p + "mlp.fc2", mlp, h, 1.0));
+                    layers.linear(p + "adaLN_modulation.1", h, 6 * h, new Init.Normal(ADALN_GAIN)),
+                    layers.linear(p + "attn.qkv", h, 3 * h),
+                    layers.linear(p + "attn.proj", h, h),
+                    layers.linear(p + "cross_attn.q_linear", h, h),
+                    layers.linear(p + "cross_attn.kv_linear", h, 2 * h),
+                    layers.linear(p + "cross_attn.proj", h, h, new Init.Normal(ADALN_GAIN)),
+                    layers.linear(p + "mlp.fc1", h, mlp),
+                    layers.linear(p + "mlp.fc2", mlp, h));
         }
-        finalAdaLN = linear("final_layer.adaLN_modulation.1", h, 2 * h, ADALN_GAIN);
-        finalLinear = linear("final_layer.linear", h, PATCH_DIM, 1.0);
+        finalAdaLN = layers.linear("final_layer.adaLN_modulation.1", h, 2 * h, new Init.Normal(ADALN_GAIN));
+        finalLinear = layers.linear("final_layer.linear", h, PATCH_DIM);
     }
 
-    /** The weight seed of a model: FNV-1a of "version/PRESET", mixed. */
-    static long seedFor(String version, ModelPreset preset) {
-        return SplitMix64.mix(SplitMix64.fnv1a64(version + "/" + preset.name()));
-    }
-
-    private Linear linear(String name, int in, int out, double gain) {
-        float[] w = new SplitMix64(SplitMix64.derive(seed, name + ".weight"))
-                .gaussians(in * out, gain / StrictMath.sqrt(in));
-        return new Linear(ops.prepare(w, in, out), new float[out], in, out);
+    /**
+     * DiT's patch embedding is a Conv2d [hidden][4][p][p] with stride p; as a Linear over our (py, px, c)
+     * patch vectors its weight is that kernel reordered to [(py, px, c)][hidden].
+     */
+    private static Linear patchEmbed(Layers layers, TensorOps ops, int h) {
+        float[] conv = layers.tensor("x_embedder.proj.weight", new Init.Normal(1.0), h, LATENT_CHANNELS, PATCH, PATCH);
+        float[] bias = layers.tensor("x_embedder.proj.bias", Init.ZERO, h);
+        float[] w = new float[PATCH_DIM * h];
+        for (int o = 0; o < h; o++) {
+            for (int c = 0; c < LATENT_CHANNELS; c++) {
+                for (int py = 0; py < PATCH; py++) {
+                    for (int px = 0; px < PATCH; px++) {
+                        int row = (py * PATCH + px) * LATENT_CHANNELS + c;
+                        w[row * h + o] = conv[((o * LATENT_CHANNELS + c) * PATCH + py) * PATCH + px];
+                    }
+                }
+            }
+        }
+        return new Linear(ops.prepare(w, PATCH_DIM, h), bias, PATCH_DIM, h);
     }
 
     long parameterCount() {
-        long n = patchEmbed.parameterCount() + tokenEmbedding.length + text1.parameterCount()
-                + text2.parameterCount() + time1.parameterCount() + time2.parameterCount()
+        long n = patchEmbed.parameterCount() + time1.parameterCount() + time2.parameterCount()
+                + caption1.parameterCount() + caption2.parameterCount()
                 + finalAdaLN.parameterCount() + finalLinear.parameterCount();
         for (Block b : blocks) {
             n += b.adaLN.parameterCount() + b.qkv.parameterCount() + b.proj.parameterCount()
+                    + b.crossQ.parameterCount() + b.crossKv.parameterCount() + b.crossProj.parameterCount()
                     + b.fc1.parameterCount() + b.fc2.parameterCount();
         }
         return n;

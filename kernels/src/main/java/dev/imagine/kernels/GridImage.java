@@ -48,6 +48,25 @@ final class GridImage {
         return Math.round(unit * 255f);
     }
 
+    /** One packed 0xRRGGBB image, w x h, as PNG. */
+    static byte[] png(int[] rgb, int w, int h) {
+        BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        image.setRGB(0, 0, w, h, rgb, 0, w);
+        return encode(image);
+    }
+
+    static BufferedImage read(byte[] png) {
+        try {
+            BufferedImage image = ImageIO.read(new java.io.ByteArrayInputStream(png));
+            if (image == null) {
+                throw new IllegalArgumentException("not a PNG image (" + png.length + " bytes)");
+            }
+            return image;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** PNG via ImageIO, through an in-memory stream: ImageIO.write would cache in temp files. */
     private static byte[] encode(BufferedImage image) {
         ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();

@@ -1,6 +1,8 @@
 package dev.imagine.kernels;
 
 import dev.imagine.kernels.ops.TensorOps;
+import dev.imagine.kernels.weights.Init;
+import dev.imagine.kernels.weights.WeightSource;
 
 /**
  * A small convolutional stand-in for a VAE decoder: latent [4][h][w] to RGB [8h][8w].
@@ -20,33 +22,44 @@ final class LatentDecoder {
 
     static final int SCALE = 8;
     private static final float NORM_EPS = 1e-5f;
-    private static final double MIX_GAIN = 2.0;
-    private static final double DETAIL_GAIN = 0.1;
-    private static final double BIAS_STD = 0.2;
-    private static final float[] BLUR = {
-        1 / 16f, 2 / 16f, 1 / 16f,
-        2 / 16f, 4 / 16f, 2 / 16f,
-        1 / 16f, 2 / 16f, 1 / 16f};
+    static final String COMPONENT = "vae";
+    private static final Init KERNELS = new Init.SmoothConv(2.0, 0.1);
+    private static final Init BIASES = new Init.Gaussian(0.2);
 
     private final TensorOps ops;
     private final int[] channels;  // c0..c3
-    private final float[][] weights; // conv_in, up.0, up.1, up.2, conv_out
+    private final float[][] weights; // conv_in, up_blocks.0-2, conv_out
     private final float[][] biases;
 
-    LatentDecoder(long seed, ModelPreset preset, TensorOps ops) {
+    LatentDecoder(WeightSource source, ModelPreset preset, TensorOps ops) {
         this.ops = ops;
         this.channels = preset.decoderChannels();
-        int layers = channels.length + 1;
-        weights = new float[layers][];
-        biases = new float[layers][];
-        for (int l = 0; l < layers; l++) {
+        Layers layers = new Layers(source, ops, COMPONENT);
+        int count = channels.length + 1;
+        weights = new float[count][];
+        biases = new float[count][];
+        for (int l = 0; l < count; l++) {
             int cin = l == 0 ? DitWeights.LATENT_CHANNELS : channels[l - 1];
-            int cout = l == layers - 1 ? 3 : channels[l];
-            String name = "decoder." + l;
-            weights[l] = smoothKernels(SplitMix64.derive(seed, name + ".weight"), cin, cout);
-            biases[l] = l == layers - 1 ? new float[cout]
-                    : new SplitMix64(SplitMix64.derive(seed, name + ".bias")).gaussians(cout, BIAS_STD);
+            int cout = l == count - 1 ? 3 : channels[l];
+            String name = l == 0 ? "decoder.conv_in" : l == count - 1 ? "decoder.conv_out" : "decoder.up_blocks." + (l - 1) + ".conv";
+            float[][] conv = layers.conv3x3(name, cin, cout, KERNELS, l == count - 1 ? Init.ZERO : BIASES);
+            weights[l] = conv[0];
+            biases[l] = conv[1];
         }
+    }
+
+    /** FLOPs of decoding one image of width x height pixels (3x3 convs; multiply-add = 2). */
+    static long flops(ModelPreset preset, int width, int height) {
+        int[] ch = preset.decoderChannels();
+        long h = height / SCALE;
+        long w = width / SCALE;
+        long total = 2 * 9L * DitWeights.LATENT_CHANNELS * ch[0] * h * w;
+        for (int s = 0; s + 1 < ch.length; s++) {
+            h *= 2;
+            w *= 2;
+            total += 2 * 9L * ch[s] * ch[s + 1] * h * w;
+        }
+        return total + 2 * 9L * ch[ch.length - 1] * 3 * h * w;
     }
 
     /** Decodes latent[offset ..] of shape [4][h][w] to packed 0xRRGGBB pixels, row-major [8h][8w]. */
@@ -104,20 +117,5 @@ final class LatentDecoder {
                 x[o + i] = (x[o + i] - mean) * inv;
             }
         }
-    }
-
-    /** [cout][cin][3][3] = mix[co][ci] * blur + detail noise; see class comment. */
-    private static float[] smoothKernels(long seed, int cin, int cout) {
-        SplitMix64 rng = new SplitMix64(seed);
-        double mixStd = MIX_GAIN / StrictMath.sqrt(cin);
-        double detailStd = DETAIL_GAIN / StrictMath.sqrt(cin * 9.0);
-        float[] k = new float[cout * cin * 9];
-        for (int i = 0; i < cout * cin; i++) {
-            float mix = (float) (rng.nextGaussian() * mixStd);
-            for (int t = 0; t < 9; t++) {
-                k[i * 9 + t] = mix * BLUR[t] + (float) (rng.nextGaussian() * detailStd);
-            }
-        }
-        return k;
     }
 }

@@ -1,5 +1,9 @@
 package dev.imagine.kernels;
 
+import dev.imagine.kernels.ops.Backends;
+import dev.imagine.kernels.ops.TensorOps;
+import dev.imagine.kernels.weights.FileWeights;
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
@@ -9,9 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The known model versions. Weights are generated from a seed derived from (version, preset) at
- * load time, so versions differ in weights as well as sampler; a later issue loads them from
- * safetensors files instead.
+ * The model versions: each names its sampler and its weights (a directory of safetensors files in the
+ * {@link ModelStore}); {@code upscaler} is the separate super-resolution network.
  */
 public final class ModelRegistry {
 
@@ -26,28 +29,62 @@ public final class ModelRegistry {
         SAMPLERS = Collections.unmodifiableMap(m);
     }
 
+    private static volatile TensorOps sharedOps;
+
     private ModelRegistry() {}
 
-    /** The loadable version keys, sorted: {"v6", "v8"}. */
+    /** The generation versions, sorted: {"v6", "v8"}. */
     public static Set<String> versions() {
         return SAMPLERS.keySet();
     }
 
+    /** Loads a version on the process-wide backend ({@link Backends#create}, all cores). */
+    public static DiffusionModel load(String version, ModelPreset preset) {
+        return load(version, preset, defaultOps(), ModelStore.standard());
+    }
+
     /**
-     * Builds a model's weights in memory (milliseconds). Callers keep the returned model and share it.
+     * Loads a version's weights from its model directory (generating the preset's seeded weights there on
+     * first use) onto the given backend. Callers keep the model and share it.
      *
      * @throws IllegalArgumentException naming the known versions if {@code version} is not one
      */
-    public static DiffusionModel load(String version, ModelPreset preset) {
+    public static DiffusionModel load(String version, ModelPreset preset, TensorOps ops, ModelStore store) {
         Objects.requireNonNull(preset, "preset");
         Sampler.Kind kind = version == null ? null : SAMPLERS.get(version);
         if (kind == null) {
             throw new IllegalArgumentException("unknown model version '" + version + "'; known versions: " + versions());
         }
         long start = System.nanoTime();
-        DitDiffusionModel model = new DitDiffusionModel(version, preset, kind, dev.imagine.kernels.ops.ScalarTensorOps.INSTANCE);
-        LOG.info("loaded {} with {} parameters in {} ms", model, model.parameterCount(),
-                (System.nanoTime() - start) / 1_000_000);
-        return model;
+        Path dir = store.ensure(version, preset, kind);
+        try (FileWeights weights = new FileWeights(dir)) {
+            DitDiffusionModel model = new DitDiffusionModel(version, preset, kind, weights, ops);
+            LOG.info("Loaded {} ({} parameters) from {} in {} ms on {}", model, model.parameterCount(), dir,
+                    (System.nanoTime() - start) / 1_000_000, model.backend());
+            return model;
+        }
+    }
+
+    public static Upscaler upscaler(TensorOps ops, ModelStore store) {
+        try (FileWeights weights = new FileWeights(store.ensureUpscaler())) {
+            return new Upscaler(weights, ops);
+        }
+    }
+
+    static Sampler.Kind sampler(String version) {
+        return SAMPLERS.get(version);
+    }
+
+    private static TensorOps defaultOps() {
+        TensorOps ops = sharedOps;
+        if (ops == null) {
+            synchronized (ModelRegistry.class) {
+                if (sharedOps == null) {
+                    sharedOps = Backends.create(Runtime.getRuntime().availableProcessors());
+                }
+                ops = sharedOps;
+            }
+        }
+        return ops;
     }
 }

@@ -40,15 +40,15 @@ class ModelRegistryTest {
 
     @Test
     void versionsHaveDifferentWeights() {
-        assertThat(DitWeights.seedFor("v6", ModelPreset.TINY)).isNotEqualTo(DitWeights.seedFor("v8", ModelPreset.TINY));
-        DitWeights v6 = new DitWeights(DitWeights.seedFor("v6", ModelPreset.TINY), ModelPreset.TINY, ScalarTensorOps.INSTANCE);
-        DitWeights v8 = new DitWeights(DitWeights.seedFor("v8", ModelPreset.TINY), ModelPreset.TINY, ScalarTensorOps.INSTANCE);
+        assertThat(ModelStore.seedFor("v6", ModelPreset.TINY)).isNotEqualTo(ModelStore.seedFor("v8", ModelPreset.TINY));
+        DitWeights v6 = weights("v6", ModelPreset.TINY);
+        DitWeights v8 = weights("v8", ModelPreset.TINY);
         assertThat(v6.blocks[0].qkv().weight().original()).isNotEqualTo(v8.blocks[0].qkv().weight().original());
     }
 
     @Test
     void weightsAreScaledByFanIn() {
-        DitWeights w = new DitWeights(DitWeights.seedFor("v8", ModelPreset.SMALL), ModelPreset.SMALL, ScalarTensorOps.INSTANCE);
+        DitWeights w = weights("v8", ModelPreset.SMALL);
         float[] fc2 = w.blocks[0].fc2().weight().original(); // fan_in 512
         double sq = 0;
         for (float v : fc2) {
@@ -57,5 +57,10 @@ class ModelRegistryTest {
         assertThat(Math.sqrt(sq / fc2.length)).isCloseTo(1 / Math.sqrt(512), org.assertj.core.data.Offset.offset(0.002));
         float[] gates = w.blocks[0].adaLN().weight().original();
         assertThat(gates).isNotEqualTo(new float[gates.length]); // adaLN is small, not zero
+    }
+
+    private static DitWeights weights(String version, ModelPreset preset) {
+        return new DitWeights(new dev.imagine.kernels.weights.GeneratedWeights(ModelStore.seedFor(version, preset)),
+                preset, preset.depth(), ScalarTensorOps.INSTANCE);
     }
 }

@@ -46,26 +46,6 @@ class RandomnessTest {
         assertThat(InitialNoise.fourImages(1, 0.5f, 16)).isNotEqualTo(InitialNoise.fourImages(2, 0.5f, 16));
     }
 
-    @Test
-    void tokenizerIgnoresCaseAndPunctuation() {
-        int[] a = Tokenizer.encode("A red Fox, in the SNOW!", ModelPreset.VOCAB);
-        int[] b = Tokenizer.encode("a red fox in the snow", ModelPreset.VOCAB);
-        assertThat(a).isEqualTo(b).hasSize(6);
-        assertThat(java.util.Arrays.stream(a).allMatch(id -> id >= 1 && id < ModelPreset.VOCAB)).isTrue();
-        assertThat(Tokenizer.encode("fox", ModelPreset.VOCAB)).isNotEqualTo(Tokenizer.encode("owl", ModelPreset.VOCAB));
-    }
-
-    @Test
-    void emptyPromptIsTheUnconditionalToken() {
-        assertThat(Tokenizer.encode("", ModelPreset.VOCAB)).containsExactly(Tokenizer.EMPTY);
-        assertThat(Tokenizer.encode(" ,.!", ModelPreset.VOCAB)).containsExactly(Tokenizer.EMPTY);
-    }
-
-    @Test
-    void longPromptsAreCutToTheContextLength() {
-        assertThat(Tokenizer.encode("word ".repeat(200), ModelPreset.VOCAB)).hasSize(Tokenizer.MAX_TOKENS);
-    }
-
     private static double correlation(float[] x, int a, int b, int n) {
         double sab = 0;
         double saa = 0;

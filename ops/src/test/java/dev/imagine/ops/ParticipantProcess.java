@@ -26,6 +26,7 @@ final class ParticipantProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(java,
                 "--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
                 "-Dzk.session.timeout=3000", "-Dimagine.sessionTimeoutMillis=3000",
+                "-Dimagine.models.dir=" + System.getProperty("imagine.models.dir", "target/models"),
                 "-cp", System.getProperty("java.class.path"), ParticipantMain.class.getName(),
                 zk, cluster, instance, pool, "1", "v8", preset, imageDir.toString()));
         Files.createDirectories(logDir);
