@@ -77,9 +77,29 @@ final class DitDiffusionModel implements DiffusionModel {
     public GeneratedGrid generate(GenerationRequest request, ProgressListener progress, CancellationToken cancel) {
         long start = System.nanoTime();
         Objects.requireNonNull(request, "request");
-        ProgressListener listener = progress == null ? ProgressListener.NONE : progress;
         CancellationToken token = cancel == null ? new CancellationToken() : cancel;
+        SamplingPlan plan = plan(request);
+        int lh = plan.imageHeight() / LatentDecoder.SCALE;
+        int lw = plan.imageWidth() / LatentDecoder.SCALE;
+        int perImage = DitWeights.LATENT_CHANNELS * lh * lw;
 
+        float[] x = sampleLatents(request, progress, token);
+        token.throwIfCancelled();
+        int[][] images = new int[IMAGES][];
+        for (int i = 0; i < IMAGES; i++) {
+            images[i] = decoder.decode(x, i * perImage, lh, lw);
+        }
+        byte[] png = GridImage.gridPng(images, plan.imageWidth(), plan.imageHeight());
+        long elapsed = (System.nanoTime() - start) / 1_000_000;
+        return new GeneratedGrid(png, 2 * plan.imageWidth(), 2 * plan.imageHeight(), plan.steps(), elapsed);
+    }
+
+    /**
+     * The sampling loop: four latents [4][4][h][w] from the seed's noise to clean, each step one batched
+     * forward of cond and uncond copies (batch 8) and the guided update.
+     */
+    float[] sampleLatents(GenerationRequest request, ProgressListener progress, CancellationToken token) {
+        ProgressListener listener = progress == null ? ProgressListener.NONE : progress;
         SamplingPlan plan = plan(request);
         int lh = plan.imageHeight() / LatentDecoder.SCALE;
         int lw = plan.imageWidth() / LatentDecoder.SCALE;
@@ -110,15 +130,7 @@ final class DitDiffusionModel implements DiffusionModel {
                     && (step % preset.previewEverySteps() == 0 || step == sampler.steps());
             listener.onStep(step, sampler.steps(), preview ? GridImage.previewPng(x0, lh, lw) : null);
         }
-        token.throwIfCancelled();
-
-        int[][] images = new int[IMAGES][];
-        for (int i = 0; i < IMAGES; i++) {
-            images[i] = decoder.decode(x, i * perImage, lh, lw);
-        }
-        byte[] png = GridImage.gridPng(images, plan.imageWidth(), plan.imageHeight());
-        long elapsed = (System.nanoTime() - start) / 1_000_000;
-        return new GeneratedGrid(png, 2 * plan.imageWidth(), 2 * plan.imageHeight(), plan.steps(), elapsed);
+        return x;
     }
 
     private static String negative(GenerationRequest request) {
@@ -126,7 +138,7 @@ final class DitDiffusionModel implements DiffusionModel {
     }
 
     /** The batch's text: items 0..3 the prompt, 4..7 the negative prompt ("" = unconditional). */
-    private static TextEncoder.Encoded batchText(TextEncoder.Encoded two) {
+    static TextEncoder.Encoded batchText(TextEncoder.Encoded two) {
         int perPrompt = two.maxTokens() * two.width();
         float[] states = new float[BATCH * perPrompt];
         int[] lengths = new int[BATCH];

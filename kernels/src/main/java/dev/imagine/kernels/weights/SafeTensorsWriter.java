@@ -97,6 +97,12 @@ public final class SafeTensorsWriter {
                 writeData(out, entry);
             }
         }
+        try {
+            // createTempFile makes it owner-only; checkpoints are meant to be shared like any model file.
+            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException notPosix) {
+            // keep the default
+        }
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
