@@ -61,11 +61,9 @@ final class DitDiffusionModel implements DiffusionModel {
     @Override
     public long flopsPerGrid(GenerationRequest request) {
         SamplingPlan plan = plan(request);
-        TextEncoder.Encoded text = textEncoder.encode(request.prompt(), negative(request));
-        DitNetwork.Workspace ws = network.workspace(plan.imageHeight() / LatentDecoder.SCALE,
-                plan.imageWidth() / LatentDecoder.SCALE, batchText(text));
-        return network.forwardFlops(ws) * plan.steps()
-                + IMAGES * LatentDecoder.flops(preset, plan.imageWidth(), plan.imageHeight());
+        int textTokens = Math.max(BpeTokenizer.standard().encode(request.prompt()).length,
+                BpeTokenizer.standard().encode(negative(request)).length);
+        return FlopCount.grid(preset, plan.imageWidth(), plan.imageHeight(), plan.steps(), textTokens);
     }
 
     @Override

@@ -171,18 +171,6 @@ final class DitNetwork {
         unpatchify(ws, out);
     }
 
-    /** FLOPs of one forward over a workspace's shapes (multiply-add = 2), for the FLOP accounting. */
-    long forwardFlops(Workspace ws) {
-        long rows = (long) ws.batch * ws.tokens;
-        long d = hidden;
-        long perBlock = 2 * ws.batch * d * 6 * d                // adaLN
-                + 2 * rows * d * 3 * d + ws.selfAttention.flops() + 2 * rows * d * d      // self-attention
-                + 2 * rows * d * d + ws.crossAttention.flops() + 2 * rows * d * d          // cross-attention
-                + 2 * rows * d * 4 * d * 2;                                                // MLP
-        return w.blocks.length * perBlock + 2 * rows * DitWeights.PATCH_DIM * d * 2
-                + 2L * (ModelPreset.TIME_FREQUENCIES * d + d * d) + 2 * ws.batch * d * 2 * d;
-    }
-
     /** [B][C][H][W] to [B*T][(py, px, c)], tokens in row-major grid order. */
     private static void patchify(Workspace ws, float[] latents) {
         forEachPatchValue(ws, (latentIndex, patchIndex) -> ws.patches[patchIndex] = latents[latentIndex]);

@@ -8,7 +8,7 @@ import java.nio.file.Path;
  * The golden case shared by {@link GoldenTest} and the PyTorch reference (kernels/src/test/python):
  * TINY v8, one prompt and a negative prompt, seed 7, 1:1, --q 1, default stylize. {@link #main} writes the
  * model's safetensors files and the inputs the reference needs (token ids, initial noise, sampling
- * parameters); {@code make-goldens.sh} then runs the reference, which writes the expected outputs.
+ * parameters); {@code kernels/python/make-goldens.sh} then runs the reference, which writes the expected outputs.
  */
 final class GoldenCase {
     static final String VERSION = "v8";

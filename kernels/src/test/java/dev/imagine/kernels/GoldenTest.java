@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The TINY v8 model against golden outputs of an independent PyTorch implementation
- * (kernels/src/test/python/dit_reference.py, float64, torch's own conv2d / interpolate / layer_norm /
+ * (kernels/python/dit_reference.py, float64, torch's own conv2d / interpolate / layer_norm /
  * attention): the text encoder, one DiT forward, a whole 4-step rectified-flow run with classifier-free
  * guidance, and the decoded first image — on every backend available here.
  *

@@ -22,7 +22,7 @@ torch.set_grad_enabled(False)
 DTYPES = {"F32": np.float32, "I32": np.int32, "F16": np.float16}
 
 
-def read_safetensors(path):
+def read_safetensors(path, float_type=np.float64):
     data = Path(path).read_bytes()
     (n,) = struct.unpack("<Q", data[:8])
     header = json.loads(data[8:8 + n])
@@ -32,7 +32,7 @@ def read_safetensors(path):
     for name, info in header.items():
         begin, end = info["data_offsets"]
         array = np.frombuffer(body[begin:end], dtype=DTYPES[info["dtype"]]).reshape(info["shape"])
-        tensors[name] = torch.from_numpy(array.astype(np.float64) if info["dtype"] != "I32" else array.astype(np.int64))
+        tensors[name] = torch.from_numpy(array.astype(float_type) if info["dtype"] != "I32" else array.astype(np.int64))
     return tensors, meta
 
 
@@ -90,17 +90,17 @@ def text_encoder(w, prompts_ids, layers, heads):
     return F.layer_norm(x, (x.shape[-1],), w[f + ".weight"], w[f + ".bias"], 1e-5), lengths
 
 
-def timestep_features(t, dim=256):
+def timestep_features(t, dim=256, dtype=torch.float64):
     half = dim // 2
-    freqs = torch.exp(-math.log(10000.0) * torch.arange(half, dtype=torch.float64) / half)
+    freqs = torch.exp(-math.log(10000.0) * torch.arange(half, dtype=dtype) / half)
     args = t * freqs
     return torch.cat([torch.cos(args), torch.sin(args)])
 
 
-def position_2d(grid_h, grid_w, dim):
+def position_2d(grid_h, grid_w, dim, dtype=torch.float64):
     quarter = dim // 4
-    omega = 1.0 / 10000.0 ** (torch.arange(quarter, dtype=torch.float64) / quarter)
-    ys, xs = torch.meshgrid(torch.arange(grid_h, dtype=torch.float64), torch.arange(grid_w, dtype=torch.float64), indexing="ij")
+    omega = 1.0 / 10000.0 ** (torch.arange(quarter, dtype=dtype) / quarter)
+    ys, xs = torch.meshgrid(torch.arange(grid_h, dtype=dtype), torch.arange(grid_w, dtype=dtype), indexing="ij")
     xs, ys = xs.reshape(-1, 1) * omega, ys.reshape(-1, 1) * omega
     return torch.cat([torch.sin(xs), torch.cos(xs), torch.sin(ys), torch.cos(ys)], dim=1)
 
@@ -117,8 +117,8 @@ class Dit:
         b, c, h, wd = latents.shape
         x = F.conv2d(latents, w["x_embedder.proj.weight"], w["x_embedder.proj.bias"], stride=2)  # [B, D, h/2, w/2]
         d = x.shape[1]
-        x = x.flatten(2).transpose(1, 2) + position_2d(h // 2, wd // 2, d)
-        temb = linear(w, "t_embedder.mlp.2", F.silu(linear(w, "t_embedder.mlp.0", timestep_features(t))))
+        x = x.flatten(2).transpose(1, 2) + position_2d(h // 2, wd // 2, d, latents.dtype)
+        temb = linear(w, "t_embedder.mlp.2", F.silu(linear(w, "t_embedder.mlp.0", timestep_features(t, dtype=latents.dtype))))
         c_act = F.silu(temb)
         for i in range(self.depth):
             p = f"blocks.{i}."

@@ -1,0 +1,70 @@
+package dev.imagine.kernels;
+
+import dev.imagine.kernels.ops.TensorOps;
+import dev.imagine.kernels.weights.FileWeights;
+import dev.imagine.kernels.weights.GeneratedWeights;
+import dev.imagine.kernels.weights.WeightSource;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Times DiT steps (one step = one batch-8 forward: four images, cond and uncond) and counts FLOPs per
+ * grid, for {@code imagine bench kernels}. XL is timed on a partial network: a forward with 2 and with 4
+ * blocks gives the per-block time, scaled to 28 blocks; holding all of DiT-XL/2's 675 M weights (twice,
+ * raw and packed) is not needed to know its step time.
+ */
+public final class DitStepBench {
+    private static final int BATCH = 8;
+    private static final int TEXT_TOKENS = 16;
+
+    private DitStepBench() {
+    }
+
+    /** Median ms of one SMALL step at 1:1 (16x16 latent, 64 tokens), weights from the model store. */
+    public static double smallStepMillis(TensorOps ops, ModelStore store, int iterations) {
+        Path dir = store.ensure("v8", ModelPreset.SMALL, Sampler.Kind.RECTIFIED_FLOW);
+        try (FileWeights weights = new FileWeights(dir)) {
+            return stepMillis(weights, ModelPreset.SMALL, ModelPreset.SMALL.depth(), 16, ops, iterations);
+        }
+    }
+
+    /** Median ms of one XL step at 256x256 (32x32 latent, 256 tokens), scaled from 2- and 4-block forwards. */
+    public static double xl256StepMillis(TensorOps ops, int iterations) {
+        GeneratedWeights weights = new GeneratedWeights(ModelStore.seedFor("v8", ModelPreset.XL));
+        double two = stepMillis(weights, ModelPreset.XL, 2, 32, ops, iterations);
+        double four = stepMillis(weights, ModelPreset.XL, 4, 32, ops, iterations);
+        double perBlock = Math.max(0, (four - two) / 2);
+        return two + (ModelPreset.XL.depth() - 2) * perBlock;
+    }
+
+    /** FLOPs per 2x2 grid at the preset's default request (1:1, --q 1, 16 text tokens). */
+    public static long gridFlops(ModelPreset preset) {
+        int side = (int) Math.round(Math.sqrt(preset.pixelsPerImage()));
+        return FlopCount.grid(preset, side, side, preset.baseSteps(), TEXT_TOKENS);
+    }
+
+    private static double stepMillis(WeightSource weights, ModelPreset preset, int depth, int latent, TensorOps ops,
+                                     int iterations) {
+        DitNetwork network = new DitNetwork(new DitWeights(weights, preset, depth, ops), ops);
+        float[] states = new dev.imagine.kernels.SplitMix64(3).gaussians(BATCH * TEXT_TOKENS * preset.textHidden(), 1.0);
+        int[] lengths = new int[BATCH];
+        Arrays.fill(lengths, TEXT_TOKENS);
+        DitNetwork.Workspace ws = network.workspace(latent, latent,
+                new TextEncoder.Encoded(states, BATCH, TEXT_TOKENS, preset.textHidden(), lengths));
+        float[] latents = new dev.imagine.kernels.SplitMix64(4).gaussians(BATCH * 4 * latent * latent, 1.0);
+        float[] out = new float[latents.length];
+        for (int i = 0; i < 2; i++) {
+            network.forward(ws, latents, 500, out);
+        }
+        double[] times = new double[iterations];
+        for (int i = 0; i < iterations; i++) {
+            long start = System.nanoTime();
+            network.forward(ws, latents, 500, out);
+            times[i] = (System.nanoTime() - start) / 1e6;
+        }
+        Arrays.sort(times);
+        return times[iterations / 2];
+    }
+}
