@@ -22,10 +22,14 @@ public final class DitStepBench {
     private DitStepBench() {
     }
 
+    /** The v8 SMALL model directory (generated on first use): what the PyTorch comparison loads. */
+    public static Path smallModelDir(ModelStore store) {
+        return store.ensure("v8", ModelPreset.SMALL, Sampler.Kind.RECTIFIED_FLOW);
+    }
+
     /** Median ms of one SMALL step at 1:1 (16x16 latent, 64 tokens), weights from the model store. */
     public static double smallStepMillis(TensorOps ops, ModelStore store, int iterations) {
-        Path dir = store.ensure("v8", ModelPreset.SMALL, Sampler.Kind.RECTIFIED_FLOW);
-        try (FileWeights weights = new FileWeights(dir)) {
+        try (FileWeights weights = new FileWeights(smallModelDir(store))) {
             return stepMillis(weights, ModelPreset.SMALL, ModelPreset.SMALL.depth(), 16, ops, iterations);
         }
     }
