@@ -5,10 +5,16 @@ import dev.imagine.controller.dispatch.Dispatcher;
 import dev.imagine.controller.dispatch.OrphanRecovery;
 import dev.imagine.controller.dispatch.Planner;
 import dev.imagine.controller.helix.ClusterSetup;
+import dev.imagine.controller.helix.SlotAdmin;
 import dev.imagine.controller.helix.SlotView;
+import dev.imagine.controller.slurm.ReconcileLoop;
+import dev.imagine.controller.slurm.ReconcilePass;
+import dev.imagine.controller.slurm.SlotEviction;
+import dev.imagine.controller.slurm.SlurmReconciler;
 import dev.imagine.core.zk.JobStore;
 import dev.imagine.core.zk.ZkClients;
 import dev.imagine.core.zk.ZkPaths;
+import dev.imagine.slurm.SlurmClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
@@ -52,12 +58,29 @@ public final class ImagineController implements AutoCloseable {
     private List<CuratorCache> caches = List.of();
     private LeaderLatch latch;
     private Thread loop;
+    private SlurmClient slurm;
+    private Duration reconcileInterval;
+    private SlotAdmin slotAdmin;
+    private ReconcileLoop reconcileLoop;
 
     public ImagineController(String zkAddress, String cluster, String name, Collection<String> versions) {
         this.zkAddress = zkAddress;
         this.cluster = cluster;
         this.name = name;
         this.versions = List.copyOf(versions);
+    }
+
+    /**
+     * GPU pools on Slurm: the leader also runs the {@link SlurmReconciler} every {@code interval}.
+     * Call before {@link #start}.
+     */
+    public ImagineController withSlurm(SlurmClient client, Duration interval) {
+        if (state.get() != State.LATENT) {
+            throw new IllegalStateException("withSlurm must be called before start");
+        }
+        this.slurm = client;
+        this.reconcileInterval = interval;
+        return this;
     }
 
     public ImagineController start() throws Exception {
@@ -82,6 +105,14 @@ public final class ImagineController implements AutoCloseable {
             Planner planner = new Planner(setup, slotView, store, clock, Duration.ofSeconds(30));
             loop = Thread.ofPlatform().name("dispatcher-" + name).daemon()
                     .start(() -> runLoop(dispatcher, recovery, planner));
+            if (slurm != null) {
+                slotAdmin = new SlotAdmin(zkAddress, cluster);
+                SlurmReconciler reconciler = new SlurmReconciler(slurm, slotAdmin,
+                        new SlotEviction(slotAdmin, store, clock), clock);
+                reconcileLoop = new ReconcileLoop(name, reconciler, this::isDispatchLeader, reconcileInterval);
+                LOG.info("Slurm reconciler {} started against {} (every {} ms, leader only)", name, slurm.endpoint(),
+                        reconcileInterval.toMillis());
+            }
             LOG.info("Dispatcher {} started; waiting for leadership", name);
             return this;
         } catch (Exception e) {
@@ -93,6 +124,11 @@ public final class ImagineController implements AutoCloseable {
     /** Slots as the ExternalView shows them now. */
     public java.util.List<dev.imagine.controller.helix.Slot> slots() {
         return slotView == null ? List.of() : slotView.slots();
+    }
+
+    /** The Slurm reconciler's last pass, or null (no Slurm, or no pass yet). */
+    public ReconcilePass lastReconcilePass() {
+        return reconcileLoop == null ? null : reconcileLoop.lastPass();
     }
 
     public boolean isDispatchLeader() {
@@ -151,6 +187,12 @@ public final class ImagineController implements AutoCloseable {
     public void close() {
         if (state.getAndSet(State.CLOSED) == State.CLOSED) {
             return;
+        }
+        if (reconcileLoop != null) {
+            reconcileLoop.close();
+        }
+        if (slotAdmin != null) {
+            slotAdmin.close();
         }
         if (loop != null) {
             loop.interrupt();

@@ -4,13 +4,22 @@ import dev.imagine.ops.cli.BenchCommand;
 import dev.imagine.ops.cli.ErrorHandler;
 import dev.imagine.ops.cli.SubmitCommand;
 import dev.imagine.ops.cli.UpCommand;
+import dev.imagine.ops.cli.capacity.CapacityCommand;
+import dev.imagine.ops.cli.cluster.ClusterCommand;
+import dev.imagine.ops.cli.jobs.JobsCommand;
+import dev.imagine.ops.cli.models.ModelsCommand;
+import dev.imagine.ops.cli.partitions.PartitionsCommand;
+import dev.imagine.ops.cli.queue.QueueCommand;
+import dev.imagine.ops.cli.slots.SlotsCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code imagine}: the operator CLI. One class per command; errors become one line with the fix. */
 @Command(name = "imagine", mixinStandardHelpOptions = true, version = "imagine 0.1.0",
         description = "Run and operate an imagine text-to-image cluster.",
-        subcommands = {UpCommand.class, SubmitCommand.class, BenchCommand.class})
+        subcommands = {UpCommand.class, SubmitCommand.class, ClusterCommand.class, PartitionsCommand.class,
+                SlotsCommand.class, QueueCommand.class, JobsCommand.class, ModelsCommand.class, CapacityCommand.class,
+                BenchCommand.class})
 public final class ImagineCli {
 
     public static CommandLine commandLine() {
@@ -18,6 +27,10 @@ public final class ImagineCli {
     }
 
     public static void main(String[] args) {
+        // Operator commands print tables; only long-running roles (up, bench) need the INFO log.
+        if (args.length > 0 && !args[0].equals("up") && !args[0].equals("bench")) {
+            System.setProperty("imagine.log.level", "WARN");
+        }
         System.exit(commandLine().execute(args));
     }
 }

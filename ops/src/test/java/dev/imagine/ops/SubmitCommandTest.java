@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.imagine.kernels.ModelPreset;
 import dev.imagine.ops.local.LocalCluster;
 import dev.imagine.ops.local.LocalClusterConfig;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,7 +14,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code imagine submit} against a running local system, output captured as an operator would see it. */
 class SubmitCommandTest {
@@ -36,23 +33,14 @@ class SubmitCommandTest {
         cluster.close();
     }
 
-    record Run(int exitCode, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = dev.imagine.ops.ImagineCli.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.run(args);
     }
 
     @Test
     void printsTheIdFollowsProgressAndSavesTheGrid() throws Exception {
         Path out = var.resolve("grids");
-        Run run = run("submit", "--api", cluster.apiUrl(), "--out", out.toString(), "a red fox in snow --ar 3:2 --seed 7");
+        CliRun run = run("submit", "--api", cluster.apiUrl(), "--out", out.toString(), "a red fox in snow --ar 3:2 --seed 7");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         Matcher submitted = Pattern.compile("^Submitted job (\\S+) \\(seed 7\\)", Pattern.MULTILINE).matcher(run.out());
@@ -65,7 +53,7 @@ class SubmitCommandTest {
 
     @Test
     void badPromptIsOneLineWithTheApisMessageAndExitCode2() {
-        Run run = run("submit", "--api", cluster.apiUrl(), "a fox --ar 0:1");
+        CliRun run = run("submit", "--api", cluster.apiUrl(), "a fox --ar 0:1");
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err().strip()).doesNotContain("\n")
@@ -74,7 +62,7 @@ class SubmitCommandTest {
 
     @Test
     void unreachableApiSaysHowToFixIt() {
-        Run run = run("submit", "--api", "http://127.0.0.1:1", "a fox");
+        CliRun run = run("submit", "--api", "http://127.0.0.1:1", "a fox");
 
         assertThat(run.exitCode()).isEqualTo(3);
         assertThat(run.err()).contains("Couldn't reach the API at http://127.0.0.1:1; is `ops/imagine up` running?");

@@ -70,7 +70,7 @@ public final class GpuParticipant implements AutoCloseable {
 
         try (ClusterSetup setup = new ClusterSetup(config.zkAddress(), config.cluster())) {
             setup.ensurePool(config.pool());
-            setup.ensureInstance(config.instance(), "localhost", 0, config.pool());
+            setup.ensureInstance(config.instance(), "localhost", 0, config.pool(), config.attributes());
             helix = HelixManagerFactory.getZKHelixManager(config.cluster(), config.instance(),
                     InstanceType.PARTICIPANT, config.zkAddress());
             helix.getStateMachineEngine().registerStateModelFactory(ModelAffinity.NAME, new SlotStateModelFactory(runtimes));

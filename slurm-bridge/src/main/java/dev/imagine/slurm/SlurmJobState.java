@@ -22,4 +22,9 @@ public enum SlurmJobState {
     public boolean isActive() {
         return this == PENDING || this == RUNNING || this == SUSPENDED;
     }
+
+    /** Over or ending (COMPLETING: its processes are being killed). A state we cannot read is neither. */
+    public boolean hasEnded() {
+        return this != UNKNOWN && !isActive();
+    }
 }

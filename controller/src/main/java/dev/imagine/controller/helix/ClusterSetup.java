@@ -2,6 +2,8 @@ package dev.imagine.controller.helix;
 
 import java.util.Collection;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.helix.HelixAdmin;
 import org.apache.helix.HelixDataAccessor;
 import org.apache.helix.PropertyKey;
@@ -38,13 +40,20 @@ public final class ClusterSetup implements AutoCloseable {
         return zkAddress;
     }
 
-    /** Cluster and state model; the state model is rewritten when the served versions change. */
+    /**
+     * Cluster and state model. The state model is rewritten when a version is added; versions it already
+     * has are kept (an operator's {@code models add} survives a controller restart).
+     */
     public void ensureCluster(Collection<String> versions) {
         if (admin.addCluster(cluster, false)) {
             LOG.info("Created Helix cluster {}", cluster);
         }
-        var definition = ModelAffinity.definition(versions);
         var existing = admin.getStateModelDef(cluster, ModelAffinity.NAME);
+        Set<String> all = new TreeSet<>(versions);
+        if (existing != null) {
+            all.addAll(ModelAffinity.versionsIn(existing));
+        }
+        var definition = ModelAffinity.definition(all);
         if (existing == null || !existing.getStatesPriorityList().equals(definition.getStatesPriorityList())) {
             admin.addStateModelDef(cluster, ModelAffinity.NAME, definition, true);
             LOG.info("State model {} now has states {}", ModelAffinity.NAME, definition.getStatesPriorityList());
@@ -73,11 +82,26 @@ public final class ClusterSetup implements AutoCloseable {
         }
     }
 
+    /** The model versions the state model knows now. */
+    public Set<String> versions() {
+        var existing = admin.getStateModelDef(cluster, ModelAffinity.NAME);
+        return existing == null ? Set.of() : ModelAffinity.versionsIn(existing);
+    }
+
     public void ensureInstance(String instance, String host, int port, String pool) {
+        ensureInstance(instance, host, port, pool, Map.of());
+    }
+
+    /**
+     * @param attributes extra instance-config fields, e.g. the Slurm job that hosts the participant
+     *                   ({@code SLURM_JOB_ID}) and the devices its slots map to
+     */
+    public void ensureInstance(String instance, String host, int port, String pool, Map<String, String> attributes) {
         if (admin.getInstancesInCluster(cluster).contains(instance)) {
             return;
         }
         InstanceConfig config = new InstanceConfig(instance);
+        attributes.forEach(config.getRecord()::setSimpleField);
         config.setHostName(host);
         config.setPort(Integer.toString(port));
         config.setInstanceEnabled(true);

@@ -2,6 +2,7 @@ package dev.imagine.controller.helix;
 
 import java.util.Collection;
 import java.util.Locale;
+import java.util.Set;
 import java.util.TreeSet;
 import org.apache.helix.model.StateModelDefinition;
 
@@ -33,6 +34,18 @@ public final class ModelAffinity {
             return null;
         }
         return state.toLowerCase(Locale.ROOT);
+    }
+
+    /** The versions a (possibly older) definition serves: its states other than OFFLINE, DROPPED, ERROR. */
+    public static Set<String> versionsIn(StateModelDefinition definition) {
+        Set<String> versions = new TreeSet<>();
+        for (String state : definition.getStatesPriorityList()) {
+            String version = versionFor(state);
+            if (version != null) {
+                versions.add(version);
+            }
+        }
+        return versions;
     }
 
     public static StateModelDefinition definition(Collection<String> versions) {

@@ -17,6 +17,11 @@ public final class ZkClients {
      *                       stops answering: the bound on how fast a dead worker's job is re-queued
      */
     public static CuratorFramework connect(String connectString, Duration sessionTimeout) {
+        return connect(connectString, sessionTimeout, Duration.ofSeconds(30));
+    }
+
+    /** @param connectWait how long to wait for the first connection (an operator's command gives up sooner) */
+    public static CuratorFramework connect(String connectString, Duration sessionTimeout, Duration connectWait) {
         CuratorFramework client = CuratorFrameworkFactory.builder()
                 .connectString(connectString)
                 .namespace(ZkPaths.NAMESPACE)
@@ -26,10 +31,10 @@ public final class ZkClients {
                 .build();
         client.start();
         try {
-            if (!client.blockUntilConnected(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!client.blockUntilConnected((int) connectWait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
                 client.close();
                 throw new IllegalStateException("could not reach ZooKeeper at " + connectString
-                        + " within 30 s; is it running?");
+                        + " within " + connectWait.toSeconds() + " s; is it running?");
             }
         } catch (InterruptedException e) {
             client.close();

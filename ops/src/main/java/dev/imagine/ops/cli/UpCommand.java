@@ -3,6 +3,7 @@ package dev.imagine.ops.cli;
 import dev.imagine.kernels.ModelPreset;
 import dev.imagine.ops.local.LocalCluster;
 import dev.imagine.ops.local.LocalClusterConfig;
+import dev.imagine.slurm.SlurmEndpoint;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -43,6 +44,18 @@ public final class UpCommand implements Callable<Integer> {
     @Option(names = "--var", defaultValue = "var", description = "State directory (default ./${DEFAULT-VALUE}).")
     Path varDir;
 
+    @Option(names = "--slurm", paramLabel = "<url>",
+            description = "Run the participants as Slurm jobs through this slurmrestd instead of in-process.")
+    String slurmUrl;
+
+    @Option(names = "--slurm-token-file", paramLabel = "<path>",
+            description = "File holding the Slurm JWT (env IMAGINE_SLURM_TOKEN_FILE).")
+    Path slurmTokenFile;
+
+    @Option(names = "--partition", defaultValue = "gpu",
+            description = "With --slurm: the Slurm partition = GPU pool the participants join (default ${DEFAULT-VALUE}).")
+    String partition;
+
     @Override
     public Integer call() throws Exception {
         if (participants < 1 || slots < 1) {
@@ -55,15 +68,24 @@ public final class UpCommand implements Callable<Integer> {
             throw new CliException("--preset must be tiny or small, got '" + preset + "'", 2);
         }
         long start = System.nanoTime();
-        LocalCluster cluster = new LocalCluster(new LocalClusterConfig(varDir, zkPort, host, port, participants, slots,
-                modelPreset, model, Duration.ofSeconds(3)));
+        LocalClusterConfig config = new LocalClusterConfig(varDir, zkPort, host, port, participants, slots,
+                modelPreset, model, Duration.ofSeconds(3));
+        if (slurmUrl != null) {
+            config = config.withSlurm(SlurmEndpoint.resolve(slurmUrl, slurmTokenFile, System.getenv()), partition);
+        }
+        LocalCluster cluster = new LocalCluster(config);
         cluster.start();
         cluster.awaitReady(participants * slots, Duration.ofSeconds(120));
         var out = spec.commandLine().getOut();
         out.printf("imagine is up in %d ms%n", (System.nanoTime() - start) / 1_000_000);
         out.printf("  ZooKeeper   %s (data under %s)%n", cluster.zkAddress(), varDir.resolve("zookeeper"));
         out.printf("  Helix       cluster %s, pool %s, %d participant(s) x %d slot(s), model %s, %s preset%n",
-                LocalClusterConfig.CLUSTER, LocalClusterConfig.POOL, participants, slots, model, modelPreset);
+                LocalClusterConfig.CLUSTER, slurmUrl == null ? LocalClusterConfig.POOL : partition, participants, slots,
+                model, modelPreset);
+        if (slurmUrl != null) {
+            out.printf("  Slurm       participants are Slurm jobs in partition %s via %s (output in %s)%n", partition,
+                    config.slurm().url(), config.slurmWorkDir());
+        }
         out.printf("  API         %s  (try: ops/imagine submit \"a red fox in snow --ar 3:2 --seed 7\")%n", cluster.apiUrl());
         out.printf("  images      %s%n", varDir.resolve("images"));
         out.println("Press Ctrl-C to stop.");

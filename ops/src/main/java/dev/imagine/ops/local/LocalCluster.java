@@ -6,9 +6,12 @@ import dev.imagine.core.zk.EmbeddedZooKeeper;
 import dev.imagine.kernels.ModelRegistry;
 import dev.imagine.participant.GpuParticipant;
 import dev.imagine.participant.ParticipantConfig;
+import dev.imagine.slurm.SlurmClient;
+import dev.imagine.slurm.SlurmClients;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -28,6 +31,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class LocalCluster implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalCluster.class);
+    /** How often the leader reconciles Slurm with Helix: a loopback slurmrestd answers in milliseconds. */
+    private static final Duration RECONCILE_INTERVAL = Duration.ofMillis(500);
 
     private final LocalClusterConfig config;
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
@@ -35,6 +40,8 @@ public final class LocalCluster implements AutoCloseable {
     private EmbeddedZooKeeper zookeeper;
     private ImagineController controller;
     private Server api;
+    private SlurmClient slurm;
+    private SlurmParticipants slurmParticipants;
 
     public LocalCluster(LocalClusterConfig config) {
         this.config = config;
@@ -42,14 +49,23 @@ public final class LocalCluster implements AutoCloseable {
 
     public LocalCluster start() throws Exception {
         try {
+            if (config.slurm() != null) {
+                slurm = SlurmClients.connect(config.slurm());
+                LOG.info("Participants will run as Slurm jobs in partition {} (Slurm {} at {})", config.slurmPartition(),
+                        slurm.ping(), config.slurm());
+            }
             // Helix participants' sessions: a dead participant's slots leave the ExternalView this fast.
             System.setProperty("zk.session.timeout", Long.toString(config.workerSessionTimeout().toMillis()));
             zookeeper = new EmbeddedZooKeeper(config.zkDir(), config.zkPort()).start();
             started.push(zookeeper);
             controller = new ImagineController(zookeeper.connectString(), LocalClusterConfig.CLUSTER, "controller-1",
-                    ModelRegistry.versions()).start();
+                    ModelRegistry.versions());
+            if (slurm != null) {
+                controller.withSlurm(slurm, RECONCILE_INTERVAL);
+            }
+            controller.start();
             started.push(controller);
-            for (int i = 1; i <= config.participants(); i++) {
+            for (int i = 1; slurm == null && i <= config.participants(); i++) {
                 GpuParticipant participant = new GpuParticipant(participantConfig("worker-" + i)).start();
                 participants.add(participant);
                 started.push(participant);
@@ -57,6 +73,13 @@ public final class LocalCluster implements AutoCloseable {
             api = startApi();
             started.push(() -> api.stop());
             LOG.info("API listening on {}", apiUrl());
+            if (slurm != null) {
+                slurmParticipants = new SlurmParticipants(slurm, zookeeper.connectString(), config);
+                started.push(slurmParticipants);
+                if (config.participants() > 0) {
+                    slurmParticipants.scaleTo(config.participants() * config.slotsPerParticipant());
+                }
+            }
             return this;
         } catch (Exception e) {
             close();
@@ -140,6 +163,11 @@ public final class LocalCluster implements AutoCloseable {
 
     public ImagineController controller() {
         return controller;
+    }
+
+    /** The Slurm side of {@code up --slurm}, or null. */
+    public SlurmParticipants slurmParticipants() {
+        return slurmParticipants;
     }
 
     public List<GpuParticipant> participants() {

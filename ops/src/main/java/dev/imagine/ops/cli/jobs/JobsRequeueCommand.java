@@ -1,0 +1,63 @@
+package dev.imagine.ops.cli.jobs;
+
+import dev.imagine.core.job.JobRecord;
+import dev.imagine.core.job.JobState;
+import dev.imagine.core.zk.JobStore;
+import dev.imagine.core.zk.Versioned;
+import dev.imagine.ops.cli.CliException;
+import dev.imagine.ops.cli.support.ClusterAccess;
+import dev.imagine.ops.cli.support.Output;
+import dev.imagine.ops.cli.support.ZkOptions;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code imagine jobs requeue <id>}: takes a dispatched or running job from its slot (e.g. a hung worker)
+ * and puts it at the front of its lane, same seed. The worker's next write then fails and it stops.
+ */
+@Command(name = "requeue", mixinStandardHelpOptions = true,
+        description = "Move a dispatched or running job back to the front of its lane (same seed).")
+public final class JobsRequeueCommand implements Callable<Integer> {
+    @Mixin
+    ZkOptions zk;
+
+    @Mixin
+    Output output;
+
+    @Parameters(index = "0", paramLabel = "<id>")
+    String id;
+
+    @Override
+    public Integer call() throws Exception {
+        try (ClusterAccess cluster = ClusterAccess.open(zk)) {
+            JobStore store = cluster.store();
+            for (int attempt = 0; attempt < JobLookup.ATTEMPTS; attempt++) {
+                Versioned<JobRecord> job = JobLookup.require(store, id);
+                JobState was = job.value().state();
+                if (was == JobState.QUEUED) {
+                    throw new CliException("job " + id + " is already QUEUED; nothing to requeue", 2);
+                }
+                if (was.isTerminal()) {
+                    throw new CliException("job " + id + " ended " + was + "; ended jobs are replayed from the DLQ, "
+                            + "which arrives with its own issue", 2);
+                }
+                if (!was.canMoveTo(JobState.QUEUED)) {
+                    throw new CliException("job " + id + " is " + was + " and cannot be re-queued", 2);
+                }
+                if (store.requeue(job, "re-queued by an operator", System.currentTimeMillis())) {
+                    if (output.json) {
+                        output.printJson(Map.of("job", id, "was", was.name(), "state", JobState.QUEUED.name()));
+                    } else {
+                        output.out().printf("Re-queued job %s at the front of its lane (was %s on slot %s)%n", id, was,
+                                job.value().slot());
+                    }
+                    return 0;
+                }
+            }
+        }
+        throw new CliException("job " + id + " kept changing while re-queueing; try again", 1);
+    }
+}

@@ -1,0 +1,81 @@
+package dev.imagine.ops.cli.support;
+
+import dev.imagine.controller.helix.ModelAffinity;
+import dev.imagine.controller.helix.SlotAdmin;
+import dev.imagine.controller.slurm.SlurmNaming;
+import dev.imagine.core.zk.JobStore;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.helix.model.ExternalView;
+import org.apache.helix.model.IdealState;
+import org.apache.helix.model.InstanceConfig;
+
+/** Every slot as an operator sees it: what Helix targets, what it reached, whether it can take work. */
+public final class SlotRows {
+    private SlotRows() {
+    }
+
+    /**
+     * @param state  the ExternalView state now (OFFLINE, ERROR, V8, ...), "-" before the first report
+     * @param target the state the IdealState asks for
+     * @param health ready, loading, offline, disabled, participant-disabled, down (participant not live), error
+     * @param job    the job assigned to the slot, if any
+     */
+    public record SlotRow(String pool, String slot, String instance, String state, String target, String version,
+                          String health, String slurmJob, String job) {
+    }
+
+    public static List<SlotRow> read(SlotAdmin admin, JobStore store) throws Exception {
+        Map<String, InstanceConfig> configs = new HashMap<>();
+        admin.instances().forEach(c -> configs.put(c.getInstanceName(), c));
+        Set<String> live = admin.liveInstances();
+        List<SlotRow> rows = new ArrayList<>();
+        for (String pool : admin.pools()) {
+            IdealState idealState = admin.idealState(pool).orElse(null);
+            if (idealState == null) {
+                continue;
+            }
+            ExternalView view = admin.externalView(pool).orElse(null);
+            for (String slot : new java.util.TreeSet<>(idealState.getPartitionSet())) {
+                Map<String, String> target = idealState.getInstanceStateMap(slot);
+                if (target == null || target.isEmpty()) {
+                    continue;
+                }
+                String instance = target.keySet().iterator().next();
+                Map<String, String> reached = view == null ? null : view.getStateMap(slot);
+                String state = reached == null || reached.get(instance) == null ? "-" : reached.get(instance);
+                InstanceConfig config = configs.get(instance);
+                List<String> jobs = store.assignments(slot);
+                rows.add(new SlotRow(pool, slot, instance, state, target.get(instance), ModelAffinity.versionFor(state),
+                        health(admin, config, new SlotAdmin.SlotRef(pool, slot, instance, target.get(instance)),
+                                live.contains(instance), state),
+                        config == null ? null : config.getRecord().getSimpleField(SlurmNaming.JOB_ID),
+                        jobs.isEmpty() ? null : jobs.getFirst()));
+            }
+        }
+        return rows;
+    }
+
+    private static String health(SlotAdmin admin, InstanceConfig config, SlotAdmin.SlotRef slot, boolean live,
+                                 String state) {
+        if (!live) {
+            return "down";
+        }
+        if (config != null && !config.getInstanceEnabled()) {
+            return "participant-disabled";
+        }
+        if (config != null && !admin.isSlotEnabled(slot, config)) {
+            return "disabled";
+        }
+        if (state.equals(ModelAffinity.ERROR)) {
+            return "error";
+        }
+        if (ModelAffinity.versionFor(state) != null) {
+            return state.equals(slot.target()) ? "ready" : "switching";
+        }
+        return ModelAffinity.versionFor(slot.target()) != null ? "loading" : "offline";
+    }
+}
