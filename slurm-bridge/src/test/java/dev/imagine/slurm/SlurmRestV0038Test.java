@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,6 +89,18 @@ class SlurmRestV0038Test {
                 .hasMessageContaining("wrong or expired")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain(forged));
         assertThat(new SlurmEndpoint(endpoint.url(), forged, "root").toString()).doesNotContain(forged);
+    }
+
+    @Test
+    void badTokenIsUnauthorizedOnEveryEndpointWhateverBodySlurmrestdSends() {
+        SlurmClient forged = SlurmClients.connect(new SlurmEndpoint(endpoint.url(), "x" + endpoint.token(), "root"));
+        List<ThrowingCallable> calls = List.of(forged::ping, forged::jobs, forged::nodes, forged::partitions,
+                () -> forged.job(1), () -> forged.cancel(1), () -> forged.submit(new SlurmJobRequest("imagine.test.forged",
+                        "gpu", "#!/bin/sh\ntrue\n", Map.of("PATH", "/bin"), null, 1, 64, work, "forged")));
+        for (ThrowingCallable call : calls) {
+            assertThatThrownBy(call).isInstanceOf(SlurmException.Unauthorized.class)
+                    .hasMessageContaining("refused the JWT for user root");
+        }
     }
 
     @Test

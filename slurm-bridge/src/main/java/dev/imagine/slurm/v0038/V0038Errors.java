@@ -16,14 +16,22 @@ import java.util.regex.Pattern;
 
 /**
  * slurmrestd v0.0.38 reports most failures as HTTP 500 with an {@code errors} list; this says what they
- * really mean. Seen on 22.05: no token ⇒ 401 "Authentication failure"; a bad or expired token ⇒ 500
- * "slurmctld config is unable to load" (error_number -1); an unknown job id ⇒ 500 with error_number 2017.
+ * really mean. Seen on 22.05: no token ⇒ 401 "Authentication failure"; an unknown job id ⇒ 500 with
+ * error_number 2017. A bad or expired token is a 500 whose body depends on the endpoint, because
+ * slurmctld rejects the request and slurmrestd reports whatever its call returned: "slurmctld config is
+ * unable to load" (ping), "Failed while looking for jobs" or "Unable to find JobId=N" with error_number -1
+ * (jobs, job), {@code errno: -1} (nodes, partitions), error_code 5005 "Zero Bytes were transmitted or
+ * received" (submit). So -1 and 5005 mean "slurmctld refused us", which under rest_auth/jwt is the token.
  */
 final class V0038Errors {
     /** ESLURM_INVALID_JOB_ID. */
     static final int INVALID_JOB_ID = 2017;
     /** ESLURM_ALREADY_DONE: cancelling a job that has already ended. */
     static final int ALREADY_DONE = 2021;
+    /** SLURM_ERROR: what slurmrestd reports when slurmctld rejected the request's credentials. */
+    static final int UNSPECIFIED = -1;
+    /** SLURM_COMMUNICATIONS_RECEIVE_ERROR: slurmctld closed the connection on an unauthenticated submit. */
+    static final int RECEIVE_ERROR = 5005;
     private static final Pattern JOB_ID = Pattern.compile("JobId=(\\d+)");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -70,12 +78,10 @@ final class V0038Errors {
                 Matcher id = JOB_ID.matcher(error.description());
                 return new SlurmException.JobNotFound(id.find() ? Long.parseLong(id.group(1)) : -1, endpoint.url());
             }
-            if (error.description().contains("unable to load")) {
-                // slurmrestd could not talk to slurmctld as this user: the JWT was refused.
+            if (status == 500 && (error.number() == UNSPECIFIED || error.number() == RECEIVE_ERROR)) {
                 return new SlurmException.Unauthorized("slurmrestd at " + endpoint.url() + " refused the JWT for user "
-                        + endpoint.user() + " (it says \"" + error.description() + "\", HTTP " + status
-                        + "): the token is wrong or expired; renew it with scontrol token username="
-                        + endpoint.user() + " lifespan=86400");
+                        + endpoint.user() + " (to " + what + " it says \"" + error + "\", HTTP 500): the token is "
+                        + "wrong or expired; renew it with scontrol token username=" + endpoint.user() + " lifespan=86400");
             }
         }
         return new SlurmException("Slurm could not " + what + " (HTTP " + status + "): "
@@ -89,7 +95,10 @@ final class V0038Errors {
         }
         try {
             for (JsonNode error : JSON.readTree(body).path("errors")) {
-                errors.add(new Reported(error.path("error_number").asInt(0), error.path("error").asText(""),
+                // The number's field name varies by endpoint in 22.05: error_number, errno or error_code.
+                JsonNode number = error.has("error_number") ? error.get("error_number")
+                        : error.has("errno") ? error.get("errno") : error.path("error_code");
+                errors.add(new Reported(number.asInt(0), error.path("error").asText(""),
                         error.path("description").asText("")));
             }
         } catch (IOException notJson) {
