@@ -8,6 +8,8 @@ import com.aparapi.device.OpenCLDevice;
 import com.aparapi.internal.kernel.KernelManager;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An Aparapi kernel that must run on one OpenCL device or not at all.
@@ -23,11 +25,20 @@ import java.util.List;
  * arrays and Kernel's own math methods.
  */
 abstract class OpenClKernel extends Kernel {
+    /** Aparapi keeps device preferences per kernel class, so a class can serve one device per JVM. */
+    private static final Map<Class<?>, OpenCLDevice> DEVICE_OF_CLASS = new ConcurrentHashMap<>();
+
     private final OpenCLDevice device;
     private boolean fellBack;
 
     OpenClKernel(OpenCLDevice device) {
         this.device = device;
+        OpenCLDevice first = DEVICE_OF_CLASS.putIfAbsent(getClass(), device);
+        if (first != null && first.getDeviceId() != device.getDeviceId()) {
+            throw new IllegalStateException("Aparapi keeps one device per kernel class: " + getClass().getSimpleName()
+                    + " already runs on '" + first.getName().trim() + "' in this JVM, cannot also use '"
+                    + device.getName().trim() + "' (run one process per OpenCL device)");
+        }
         setExplicit(true);
         // Preferences are per kernel class: the chosen device, then our no-op "alternative algorithm";
         // never Aparapi's Java thread pool.
