@@ -3,8 +3,6 @@ package dev.imagine.kernels;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
 
-import java.util.EnumMap;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -12,11 +10,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 class SamplingPlanTest {
 
-    private static final Map<ModelPreset, DiffusionModel> MODELS = new EnumMap<>(ModelPreset.class);
 
     private static SamplingPlan plan(ModelPreset preset, int aw, int ah, double q, int stylize, int chaos) {
-        DiffusionModel model = MODELS.computeIfAbsent(preset, p -> ModelRegistry.load("v8", p));
-        return model.plan(new GenerationRequest("p", "", 1, aw, ah, q, stylize, chaos));
+        // The plan is a function of the preset alone: no weights needed (XL's would be 2.7 GB).
+        return FlagMapping.plan(new GenerationRequest("p", "", 1, aw, ah, q, stylize, chaos), preset);
     }
 
     @ParameterizedTest(name = "{0} --q {1} -> {2} steps")
@@ -76,5 +73,11 @@ class SamplingPlanTest {
         assertThat(plan(ModelPreset.TINY, 1, 1, 1, 100, 0).chaosSpread()).isZero();
         assertThat(plan(ModelPreset.TINY, 1, 1, 1, 100, 50).chaosSpread()).isEqualTo(0.5f);
         assertThat(plan(ModelPreset.TINY, 1, 1, 1, 100, 100).chaosSpread()).isEqualTo(1f);
+    }
+
+    @Test
+    void aLoadedModelPlansWhatItsPresetMaps() {
+        GenerationRequest request = new GenerationRequest("p", "", 1, 16, 9, 0.5, 250, 40);
+        assertThat(ModelRegistry.load("v8", ModelPreset.TINY).plan(request)).isEqualTo(FlagMapping.plan(request, ModelPreset.TINY));
     }
 }
