@@ -47,7 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * GPU pools on a real Slurm (slurmctld + slurmd + slurmrestd, fake GPUs): participants run as Slurm jobs
  * and the controller's reconciler keeps Helix in step. One system for the whole class, in order: scale
- * up, Slurm down, a Slurm job cancelled under a running job, drain. The participants use the SMALL preset
+ * up, a drained Slurm node, Slurm down, a Slurm job cancelled under a running job, drain. The participants use the SMALL preset
  * so that a 40-step job is still running when its Slurm job is cancelled.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -130,6 +130,34 @@ class SlurmPoolTest {
 
     @Test
     @Order(2)
+    void drainedSlurmNodeDisablesItsParticipantsUntilItIsResumed() throws Exception {
+        String node = slurm.nodes().getFirst().name();
+        List<String> participants = helix.instances().stream().map(InstanceConfig::getInstanceName)
+                .filter(SlurmNaming::isSlurmInstance).toList();
+        assertThat(participants).hasSize(2);
+
+        long drainedAt = System.nanoTime();
+        LocalSlurm.scontrol("update", "nodename=" + node, "state=drain", "reason=imagine-test");
+        try {
+            await(() -> participants.stream().allMatch(p -> !instance(p).getInstanceEnabled()),
+                    Duration.ofSeconds(20), "participants still enabled on drained node " + node);
+            long disableMillis = (System.nanoTime() - drainedAt) / 1_000_000;
+            assertThat(instance(participants.getFirst()).getInstanceDisabledReason())
+                    .startsWith(SlurmNaming.NODE_DISABLE_PREFIX + node + " is ").contains("DRAIN");
+            await(() -> cluster.controller().slots().stream().filter(s -> s.pool().equals(POOL))
+                    .allMatch(s -> s.version() == null), Duration.ofSeconds(20), "slots still hold a model");
+            System.out.printf("slurm reconcile: node %s drained -> its participants disabled in Helix in %d ms%n",
+                    node, disableMillis);
+        } finally {
+            LocalSlurm.scontrol("update", "nodename=" + node, "state=resume");
+        }
+        await(() -> participants.stream().allMatch(p -> instance(p).getInstanceEnabled()), Duration.ofSeconds(20),
+                "participants not re-enabled after resume");
+        cluster.awaitReady(2, Duration.ofSeconds(30));
+    }
+
+    @Test
+    @Order(3)
     void slurmrestdDownGivesClearErrorsAndChangesNothingInHelix() throws Exception {
         Map<String, Object> before = helixSnapshot();
         SlurmClient down = SlurmClients.connect(new SlurmEndpoint("http://127.0.0.1:1", endpoint.token(), "root"));
@@ -154,7 +182,7 @@ class SlurmPoolTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void scancelOfOneSlurmJobTakesItsSlotsOutOfHelixAndItsJobCompletesElsewhere() throws Exception {
         String id = api.submit("a red fox in snow --q 2 --seed 12");
         JsonNode running = awaitProgress(id, 2);
@@ -177,7 +205,7 @@ class SlurmPoolTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void drainCancelsTheSlurmJobsEmptiesHelixAndLosesNoJob() throws Exception {
         cluster.slurmParticipants().scaler().scale(POOL, 2, Duration.ofSeconds(120), l -> { });
         List<String> ids = new ArrayList<>();

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
@@ -36,6 +38,26 @@ public final class LocalSlurm {
 
     public static SlurmClient client() throws IOException, InterruptedException {
         return SlurmClients.connect(endpoint());
+    }
+
+    /**
+     * Runs {@code scontrol} against the local Slurm (for what slurmrestd v0.0.38 cannot do, such as
+     * draining a node); skips the test when the Slurm in use is not one local-slurm configured.
+     */
+    public static String scontrol(String... args) throws IOException, InterruptedException {
+        endpoint();
+        Path conf = Path.of(System.getenv().getOrDefault("IMAGINE_SLURM_DIR", "/tmp/imagine-slurm"), "etc", "slurm.conf");
+        Assumptions.assumeTrue(Files.exists(conf), "no local-slurm config at " + conf);
+        List<String> command = new ArrayList<>(List.of("scontrol"));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("SLURM_CONF", conf.toString());
+        Process process = builder.start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            throw new IllegalStateException("scontrol " + String.join(" ", args) + " failed: " + out);
+        }
+        return out;
     }
 
     private static Map<String, String> start() throws IOException, InterruptedException {
