@@ -8,7 +8,6 @@ import dev.imagine.controller.helix.ClusterSetup;
 import dev.imagine.controller.helix.SlotAdmin;
 import dev.imagine.controller.helix.SlotView;
 import dev.imagine.controller.slurm.ReconcileLoop;
-import dev.imagine.controller.slurm.ReconcilePass;
 import dev.imagine.controller.slurm.SlotEviction;
 import dev.imagine.controller.slurm.SlurmReconciler;
 import dev.imagine.core.zk.JobStore;
@@ -124,11 +123,6 @@ public final class ImagineController implements AutoCloseable {
     /** Slots as the ExternalView shows them now. */
     public java.util.List<dev.imagine.controller.helix.Slot> slots() {
         return slotView == null ? List.of() : slotView.slots();
-    }
-
-    /** The Slurm reconciler's last pass, or null (no Slurm, or no pass yet). */
-    public ReconcilePass lastReconcilePass() {
-        return reconcileLoop == null ? null : reconcileLoop.lastPass();
     }
 
     public boolean isDispatchLeader() {

@@ -1,7 +1,6 @@
 package dev.imagine.controller.slurm;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,7 +15,6 @@ public final class ReconcileLoop implements AutoCloseable {
     private final SlurmReconciler reconciler;
     private final BooleanSupplier isLeader;
     private final Duration interval;
-    private final AtomicReference<ReconcilePass> last = new AtomicReference<>();
     private volatile boolean running = true;
     private final Thread thread;
 
@@ -36,7 +34,6 @@ public final class ReconcileLoop implements AutoCloseable {
                 }
                 long t0 = System.nanoTime();
                 ReconcilePass pass = reconciler.reconcileOnce();
-                last.set(pass);
                 if (pass.changedHelix()) {
                     LOG.info("Reconcile pass in {} ms: evicted {}, disabled {}, enabled {}",
                             (System.nanoTime() - t0) / 1_000_000, pass.evicted(), pass.disabled(), pass.enabled());
@@ -48,11 +45,6 @@ public final class ReconcileLoop implements AutoCloseable {
                 LOG.warn("Reconcile pass failed ({}); retrying", e.toString());
             }
         }
-    }
-
-    /** The last completed pass, or null before the first. */
-    public ReconcilePass lastPass() {
-        return last.get();
     }
 
     @Override

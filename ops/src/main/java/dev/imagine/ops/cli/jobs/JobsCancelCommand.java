@@ -3,7 +3,6 @@ package dev.imagine.ops.cli.jobs;
 import dev.imagine.core.job.JobRecord;
 import dev.imagine.core.job.JobState;
 import dev.imagine.core.zk.JobStore;
-import dev.imagine.core.zk.Versioned;
 import dev.imagine.ops.cli.CliException;
 import dev.imagine.ops.cli.support.ClusterAccess;
 import dev.imagine.ops.cli.support.Output;
@@ -35,25 +34,21 @@ public final class JobsCancelCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        JobRecord was;
         try (ClusterAccess cluster = ClusterAccess.open(zk)) {
             JobStore store = cluster.store();
-            for (int attempt = 0; attempt < JobLookup.ATTEMPTS; attempt++) {
-                Versioned<JobRecord> job = JobLookup.require(store, id);
-                JobState was = job.value().state();
-                if (was.isTerminal()) {
-                    throw new CliException("job " + id + " already ended " + was + "; nothing to cancel", 2);
+            was = JobLookup.transition(store, id, "cancelling", current -> {
+                if (current.state().isTerminal()) {
+                    throw new CliException("job " + id + " already ended " + current.state() + "; nothing to cancel", 2);
                 }
-                if (!was.canMoveTo(JobState.CANCELLED)) {
-                    throw new CliException("job " + id + " is " + was + ": its grid is being stored and it completes in a "
-                            + "moment; nothing to cancel", 2);
+                if (!current.state().canMoveTo(JobState.CANCELLED)) {
+                    throw new CliException("job " + id + " is " + current.state() + ": its grid is being stored and it "
+                            + "completes in a moment; nothing to cancel", 2);
                 }
-                if (store.cancel(job, reason, System.currentTimeMillis())) {
-                    report(job.value());
-                    return 0;
-                }
-            }
+            }, job -> store.cancel(job, reason, System.currentTimeMillis()));
         }
-        throw new CliException("job " + id + " kept changing while cancelling; try again", 1);
+        report(was);
+        return 0;
     }
 
     private void report(JobRecord was) throws Exception {

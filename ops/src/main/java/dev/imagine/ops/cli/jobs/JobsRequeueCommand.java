@@ -3,7 +3,6 @@ package dev.imagine.ops.cli.jobs;
 import dev.imagine.core.job.JobRecord;
 import dev.imagine.core.job.JobState;
 import dev.imagine.core.zk.JobStore;
-import dev.imagine.core.zk.Versioned;
 import dev.imagine.ops.cli.CliException;
 import dev.imagine.ops.cli.support.ClusterAccess;
 import dev.imagine.ops.cli.support.Output;
@@ -32,32 +31,28 @@ public final class JobsRequeueCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        JobRecord was;
         try (ClusterAccess cluster = ClusterAccess.open(zk)) {
             JobStore store = cluster.store();
-            for (int attempt = 0; attempt < JobLookup.ATTEMPTS; attempt++) {
-                Versioned<JobRecord> job = JobLookup.require(store, id);
-                JobState was = job.value().state();
-                if (was == JobState.QUEUED) {
+            was = JobLookup.transition(store, id, "re-queueing", current -> {
+                if (current.state() == JobState.QUEUED) {
                     throw new CliException("job " + id + " is already QUEUED; nothing to requeue", 2);
                 }
-                if (was.isTerminal()) {
-                    throw new CliException("job " + id + " ended " + was + "; ended jobs are replayed from the DLQ, "
-                            + "which arrives with its own issue", 2);
+                if (current.state().isTerminal()) {
+                    throw new CliException("job " + id + " ended " + current.state() + "; ended jobs are replayed from "
+                            + "the DLQ, which arrives with its own issue", 2);
                 }
-                if (!was.canMoveTo(JobState.QUEUED)) {
-                    throw new CliException("job " + id + " is " + was + " and cannot be re-queued", 2);
+                if (!current.state().canMoveTo(JobState.QUEUED)) {
+                    throw new CliException("job " + id + " is " + current.state() + " and cannot be re-queued", 2);
                 }
-                if (store.requeue(job, "re-queued by an operator", System.currentTimeMillis())) {
-                    if (output.json) {
-                        output.printJson(Map.of("job", id, "was", was.name(), "state", JobState.QUEUED.name()));
-                    } else {
-                        output.out().printf("Re-queued job %s at the front of its lane (was %s on slot %s)%n", id, was,
-                                job.value().slot());
-                    }
-                    return 0;
-                }
-            }
+            }, job -> store.requeue(job, "re-queued by an operator", System.currentTimeMillis()));
         }
-        throw new CliException("job " + id + " kept changing while re-queueing; try again", 1);
+        if (output.json) {
+            output.printJson(Map.of("job", id, "was", was.state().name(), "state", JobState.QUEUED.name()));
+        } else {
+            output.out().printf("Re-queued job %s at the front of its lane (was %s on slot %s)%n", id, was.state(),
+                    was.slot());
+        }
+        return 0;
     }
 }
