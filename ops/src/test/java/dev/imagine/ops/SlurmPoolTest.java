@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.imagine.controller.helix.ClusterSetup;
 import dev.imagine.controller.helix.SlotAdmin;
 import dev.imagine.controller.slurm.ReconcilePass;
 import dev.imagine.controller.slurm.SlotEviction;
@@ -47,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * GPU pools on a real Slurm (slurmctld + slurmd + slurmrestd, fake GPUs): participants run as Slurm jobs
  * and the controller's reconciler keeps Helix in step. One system for the whole class, in order: scale
- * up, a drained Slurm node, Slurm down, a Slurm job cancelled under a running job, drain. The participants use the SMALL preset
+ * up, a participant no Slurm job hosts, a drained Slurm node, Slurm down, a Slurm job cancelled under a running job, drain. The participants use the SMALL preset
  * so that a 40-step job is still running when its Slurm job is cancelled.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -130,6 +131,25 @@ class SlurmPoolTest {
 
     @Test
     @Order(2)
+    void participantWithoutASlurmJobInASlurmPoolIsReportedAndLeftAlone() throws Exception {
+        try (ClusterSetup setup = new ClusterSetup(cluster.zkAddress(), LocalClusterConfig.CLUSTER)) {
+            setup.ensureInstance("hand-started-1", "localhost", 0, POOL);
+        }
+        JobStore store = new JobStore(zk);
+        try {
+            ReconcilePass pass = new SlurmReconciler(slurm, helix, new SlotEviction(helix, store, Clock.systemUTC()),
+                    Clock.systemUTC()).reconcileOnce();
+
+            assertThat(pass.unmanaged()).containsExactly("hand-started-1");
+            assertThat(pass.evicted()).isEmpty();
+            assertThat(helix.instances()).extracting(InstanceConfig::getInstanceName).contains("hand-started-1");
+        } finally {
+            helix.dropInstance("hand-started-1");
+        }
+    }
+
+    @Test
+    @Order(3)
     void drainedSlurmNodeDisablesItsParticipantsUntilItIsResumed() throws Exception {
         String node = slurm.nodes().getFirst().name();
         List<String> participants = helix.instances().stream().map(InstanceConfig::getInstanceName)
@@ -157,7 +177,7 @@ class SlurmPoolTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void slurmrestdDownGivesClearErrorsAndChangesNothingInHelix() throws Exception {
         Map<String, Object> before = helixSnapshot();
         SlurmClient down = SlurmClients.connect(new SlurmEndpoint("http://127.0.0.1:1", endpoint.token(), "root"));
@@ -182,7 +202,7 @@ class SlurmPoolTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void scancelOfOneSlurmJobTakesItsSlotsOutOfHelixAndItsJobCompletesElsewhere() throws Exception {
         String id = api.submit("a red fox in snow --q 2 --seed 12");
         JsonNode running = awaitProgress(id, 2);
@@ -205,7 +225,7 @@ class SlurmPoolTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void drainCancelsTheSlurmJobsEmptiesHelixAndLosesNoJob() throws Exception {
         cluster.slurmParticipants().scaler().scale(POOL, 2, Duration.ofSeconds(120), l -> { });
         List<String> ids = new ArrayList<>();

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.apache.helix.HelixAdmin;
 import org.apache.helix.HelixDataAccessor;
+import org.apache.helix.HelixException;
 import org.apache.helix.PropertyKey;
 import org.apache.helix.constants.InstanceConstants;
 import org.apache.helix.manager.zk.ZKHelixAdmin;
@@ -65,12 +66,18 @@ public final class SlotAdmin implements AutoCloseable {
     public List<InstanceConfig> instances() {
         List<InstanceConfig> configs = new ArrayList<>();
         for (String instance : admin.getInstancesInCluster(cluster)) {
-            InstanceConfig config = admin.getInstanceConfig(cluster, instance);
-            if (config != null) {
-                configs.add(config);
-            }
+            instanceConfig(instance).ifPresent(configs::add);
         }
         return configs;
+    }
+
+    /** Empty once the participant was dropped, also when that happens between listing and reading. */
+    public Optional<InstanceConfig> instanceConfig(String instance) {
+        try {
+            return Optional.ofNullable(admin.getInstanceConfig(cluster, instance));
+        } catch (HelixException dropped) {
+            return Optional.empty();
+        }
     }
 
     public Set<String> liveInstances() {
@@ -165,12 +172,19 @@ public final class SlotAdmin implements AutoCloseable {
         if (liveInstances().contains(instance)) {
             return false;
         }
-        InstanceConfig config = admin.getInstanceConfig(cluster, instance);
-        if (config == null) {
+        Optional<InstanceConfig> config = instanceConfig(instance);
+        if (config.isEmpty()) {
             return true;
         }
-        admin.dropInstance(cluster, config);
-        LOG.info("Dropped participant {} from Helix", instance);
+        try {
+            admin.dropInstance(cluster, config.get());
+            LOG.info("Dropped participant {} from Helix", instance);
+        } catch (HelixException raced) {
+            // The drainer and the reconciler may both evict the same participant; gone is gone.
+            if (admin.getInstancesInCluster(cluster).contains(instance)) {
+                throw raced;
+            }
+        }
         return true;
     }
 
