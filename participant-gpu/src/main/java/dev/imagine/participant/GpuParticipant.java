@@ -6,6 +6,7 @@ import dev.imagine.controller.helix.SlotNames;
 import dev.imagine.core.store.ImageStore;
 import dev.imagine.core.zk.JobStore;
 import dev.imagine.core.zk.ZkClients;
+import dev.imagine.kernels.ops.Backends;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,6 +34,7 @@ public final class GpuParticipant implements AutoCloseable {
     private final ParticipantConfig config;
     private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
     private final List<SlotWorker> workers = new ArrayList<>();
+    private final List<SlotRuntime> slotRuntimes = new ArrayList<>();
     private CuratorFramework zk;
     private HelixManager helix;
 
@@ -55,9 +57,15 @@ public final class GpuParticipant implements AutoCloseable {
 
     private void startSequence() throws Exception {
         Map<String, SlotRuntime> runtimes = new LinkedHashMap<>();
+        Map<String, String> attributes = new LinkedHashMap<>(config.attributes());
+        int threads = kernelThreads(config.slots());
         for (int i = 0; i < config.slots(); i++) {
             String slot = SlotNames.slot(config.pool(), config.instance(), i);
-            runtimes.put(slot, new SlotRuntime(slot, config.preset()));
+            SlotRuntime runtime = new SlotRuntime(slot, config.preset(), Backends.create(threads));
+            runtimes.put(slot, runtime);
+            slotRuntimes.add(runtime);
+            // Operators see per slot what the kernels really run on (instance config and log).
+            attributes.put("kernels." + slot, runtime.backend());
         }
         zk = ZkClients.connect(config.zkAddress(), config.sessionTimeout());
         zk.getConnectionStateListenable().addListener(this::onConnectionChange);
@@ -70,7 +78,7 @@ public final class GpuParticipant implements AutoCloseable {
 
         try (ClusterSetup setup = new ClusterSetup(config.zkAddress(), config.cluster())) {
             setup.ensurePool(config.pool());
-            setup.ensureInstance(config.instance(), "localhost", 0, config.pool(), config.attributes());
+            setup.ensureInstance(config.instance(), "localhost", 0, config.pool(), attributes);
             helix = HelixManagerFactory.getZKHelixManager(config.cluster(), config.instance(),
                     InstanceType.PARTICIPANT, config.zkAddress());
             helix.getStateMachineEngine().registerStateModelFactory(ModelAffinity.NAME, new SlotStateModelFactory(runtimes));
@@ -80,6 +88,12 @@ public final class GpuParticipant implements AutoCloseable {
         }
         LOG.info("Participant {} joined cluster {} with {} slot(s) in pool {} ({} preset)", config.instance(),
                 config.cluster(), config.slots(), config.pool(), config.preset());
+    }
+
+    /** Host threads per slot's kernels: -Dimagine.kernels.threads, else the cores shared among the slots. */
+    private static int kernelThreads(int slots) {
+        return Integer.getInteger("imagine.kernels.threads",
+                Math.max(1, Runtime.getRuntime().availableProcessors() / slots));
     }
 
     private void onConnectionChange(CuratorFramework client, ConnectionState newState) {
@@ -106,6 +120,7 @@ public final class GpuParticipant implements AutoCloseable {
         if (zk != null) {
             zk.close();
         }
+        slotRuntimes.forEach(SlotRuntime::close);
         LOG.info("Participant {} stopped", config.instance());
     }
 }

@@ -3,6 +3,8 @@ package dev.imagine.participant;
 import dev.imagine.kernels.DiffusionModel;
 import dev.imagine.kernels.ModelPreset;
 import dev.imagine.kernels.ModelRegistry;
+import dev.imagine.kernels.ModelStore;
+import dev.imagine.kernels.ops.TensorOps;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,17 +14,26 @@ import org.slf4j.LoggerFactory;
  * on them. A job holds {@link #lock} while it runs, so an unload waits for the job rather than pulling
  * weights from under it.
  */
-public final class SlotRuntime {
+public final class SlotRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SlotRuntime.class);
 
     private final String slot;
     private final ModelPreset preset;
+    private final TensorOps ops;
     private final ReentrantLock lock = new ReentrantLock();
     private volatile DiffusionModel model;
 
-    public SlotRuntime(String slot, ModelPreset preset) {
+    /** @param ops this slot's kernel backend (its device, its thread budget), closed with the slot */
+    public SlotRuntime(String slot, ModelPreset preset, TensorOps ops) {
         this.slot = slot;
         this.preset = preset;
+        this.ops = ops;
+        LOG.info("Slot {} runs its kernels on {}: {}", slot, ops.backend(), ops.executionMode());
+    }
+
+    /** e.g. "vector: cpu, 2 thread(s), Vector API 512-bit". */
+    public String backend() {
+        return ops.backend() + ": " + ops.executionMode();
     }
 
     public String slot() {
@@ -33,7 +44,7 @@ public final class SlotRuntime {
         lock.lock();
         try {
             long start = System.nanoTime();
-            model = ModelRegistry.load(version, preset);
+            model = ModelRegistry.load(version, preset, ops, ModelStore.standard());
             LOG.info("Slot {} loaded {} ({} preset) in {} ms", slot, version, preset,
                     (System.nanoTime() - start) / 1_000_000);
         } finally {
@@ -60,5 +71,11 @@ public final class SlotRuntime {
 
     public ReentrantLock lock() {
         return lock;
+    }
+
+    @Override
+    public void close() {
+        unload();
+        ops.close();
     }
 }

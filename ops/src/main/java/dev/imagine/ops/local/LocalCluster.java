@@ -4,6 +4,7 @@ import dev.imagine.api.ImagineApplication;
 import dev.imagine.controller.ImagineController;
 import dev.imagine.core.zk.EmbeddedZooKeeper;
 import dev.imagine.kernels.ModelRegistry;
+import dev.imagine.kernels.ModelStore;
 import dev.imagine.participant.GpuParticipant;
 import dev.imagine.participant.ParticipantConfig;
 import dev.imagine.slurm.SlurmClient;
@@ -56,6 +57,14 @@ public final class LocalCluster implements AutoCloseable {
             }
             // Helix participants' sessions: a dead participant's slots leave the ExternalView this fast.
             System.setProperty("zk.session.timeout", Long.toString(config.workerSessionTimeout().toMillis()));
+            // Model checkpoints live with the rest of the state unless the operator put them elsewhere.
+            if (System.getProperty(ModelStore.PROPERTY) == null && System.getenv("IMAGINE_MODELS_DIR") == null) {
+                System.setProperty(ModelStore.PROPERTY, config.varDir().resolve("models").toString());
+            }
+            // In-process slots stand in for devices: they share this machine's cores instead of each taking all.
+            int slots = Math.max(1, config.participants() * config.slotsPerParticipant());
+            System.setProperty("imagine.kernels.threads", Integer.toString(
+                    Integer.getInteger("imagine.kernels.threads", Math.max(1, Runtime.getRuntime().availableProcessors() / slots))));
             zookeeper = new EmbeddedZooKeeper(config.zkDir(), config.zkPort()).start();
             started.push(zookeeper);
             controller = new ImagineController(zookeeper.connectString(), LocalClusterConfig.CLUSTER, "controller-1",
