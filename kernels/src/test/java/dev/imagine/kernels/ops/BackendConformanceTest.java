@@ -50,7 +50,9 @@ class BackendConformanceTest {
 
     static final List<int[]> MATMUL_SHAPES = List.of(
             new int[] {1, 1, 1}, new int[] {3, 5, 7}, new int[] {8, 16, 32}, new int[] {13, 37, 29},
-            new int[] {64, 128, 384}, new int[] {33, 96, 17}, new int[] {128, 64, 256}, new int[] {200, 72, 130});
+            new int[] {64, 128, 384}, new int[] {33, 96, 17}, new int[] {128, 64, 256}, new int[] {200, 72, 130},
+            // DiT-like depth (k = hidden 1152) with few rows, and odd sizes past several tiles of the vector backend
+            new int[] {7, 1152, 70}, new int[] {97, 515, 161});
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("backends")
@@ -80,12 +82,14 @@ class BackendConformanceTest {
     @MethodSource("backends")
     void attentionMatchesTheReference(String name) {
         try (TensorOps ops = open(name, 2)) {
-            int[][] selfShapes = {{1, 1, 1, 8}, {2, 5, 2, 16}, {8, 64, 4, 32}, {3, 77, 3, 24}, {2, 256, 2, 64}};
+            int[][] selfShapes = {{1, 1, 1, 8}, {2, 5, 2, 16}, {8, 64, 4, 32}, {3, 77, 3, 24}, {2, 256, 2, 64},
+                    {2, 70, 3, 72}}; // headDim 72 as in DiT-XL (1152 / 16 heads), queries past one block
             for (int[] s : selfShapes) {
                 AttentionShape shape = AttentionShape.selfAttention(s[0], s[1], s[2], s[3]);
                 checkAttention(name, ops, shape, "self b=" + s[0] + " t=" + s[1] + " h=" + s[2] + " d=" + s[3]);
             }
-            int[][] crossShapes = {{2, 16, 7, 2, 16}, {8, 64, 77, 4, 32}, {3, 9, 5, 1, 40}};
+            int[][] crossShapes = {{2, 16, 7, 2, 16}, {8, 64, 77, 4, 32}, {3, 9, 5, 1, 40},
+                    {2, 40, 77, 2, 72}}; // 77 text tokens: more than one key block, last one partial
             for (int[] s : crossShapes) {
                 int[] lengths = new int[s[0]];
                 for (int b = 0; b < s[0]; b++) {
@@ -161,7 +165,8 @@ class BackendConformanceTest {
     @MethodSource("backends")
     void convolutionAndUpsampleMatchTheReference(String name) {
         try (TensorOps ops = open(name, 2)) {
-            int[][] shapes = {{1, 1, 1, 1}, {4, 8, 8, 16}, {3, 5, 7, 2}, {16, 32, 24, 8}};
+            int[][] shapes = {{1, 1, 1, 1}, {4, 8, 8, 16}, {3, 5, 7, 2}, {16, 32, 24, 8},
+                    {8, 17, 19, 50}}; // pixel panels crossing image rows, channel blocks with a remainder
             for (int[] s : shapes) {
                 int cin = s[0];
                 int h = s[1];

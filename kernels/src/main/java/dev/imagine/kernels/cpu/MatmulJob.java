@@ -1,0 +1,129 @@
+package dev.imagine.kernels.cpu;
+
+/**
+ * out[m][n] = a[m][k] · w + bias over a grid of output tiles (up to {@value #ROW_BLOCK} rows by
+ * {@value #PANELS_PER_TILE} panels), each computed whole by one thread: panels outer, row groups inner,
+ * so a panel (k x 32 floats) stays in L2 while the tile's A rows (also L2-resident) stream past it.
+ * Large tiles matter on two cores: each tile reads its A rows and panels once from L3 or memory (about
+ * 40 FLOPs per byte; 48-row, 4-panel tiles left two cores ~15% short, memory-bound). Slicing k to keep a
+ * panel slice in L1 (GotoBLAS' kc) measured slower here: the C tile reloads cost more than L1 saved.
+ *
+ * <p>Determinism: every element is one FMA chain over k = 0 .. k-1 in order, started from the bias,
+ * however the grid falls; the grid may follow the thread count (smaller tiles when there are few
+ * rows or panels), the bits do not.
+ */
+final class MatmulJob implements WorkerPool.Task {
+    static final int ROW_BLOCK = 16 * MicroKernel.MR;
+    static final int PANELS_PER_TILE = 12;
+    /** Below this many multiply-adds the call runs on the calling thread. */
+    static final long PARALLEL_MIN_MACS = 1L << 18;
+
+    private final WorkerPool pool;
+    private float[] a;
+    private int m;
+    private PackedWeight w;
+    private float[] bias;
+    private float[] out;
+    private int rowBlock;
+    private int panelsPerTile;
+    private int rowBlocks;
+    private int panelBlocks;
+    /** Per-worker MR x NR tile for the last, narrower panel. */
+    private final float[][] edge;
+
+    MatmulJob(WorkerPool pool) {
+        this.pool = pool;
+        this.edge = new float[pool.threads()][MicroKernel.MR * MicroKernel.NR];
+    }
+
+    void run(float[] a, int m, PackedWeight w, float[] bias, float[] out) {
+        int k = w.rows();
+        int n = w.cols();
+        if (a.length < (long) m * k || out.length < (long) m * n || (bias != null && bias.length < n)) {
+            throw new IllegalArgumentException("matmul " + m + "x" + k + " · " + k + "x" + n + ": a has " + a.length
+                    + ", out " + out.length + (bias == null ? "" : ", bias " + bias.length) + " values");
+        }
+        if (m == 0) {
+            return;
+        }
+        this.a = a;
+        this.m = m;
+        this.w = w;
+        this.bias = bias;
+        this.out = out;
+        boolean parallel = (long) m * k * n >= PARALLEL_MIN_MACS && pool.threads() > 1;
+        grid(m, w.panelCount(), parallel ? pool.threads() : 1);
+        try {
+            int tiles = rowBlocks * panelBlocks;
+            pool.run(tiles, this, parallel);
+        } finally {
+            this.a = null;
+            this.w = null;
+            this.bias = null;
+            this.out = null;
+        }
+    }
+
+    /** Full-size tiles, narrowed (panels first, then rows) until every thread has about 3 tiles. */
+    private void grid(int m, int panels, int threads) {
+        rowBlock = ROW_BLOCK;
+        panelsPerTile = PANELS_PER_TILE;
+        while (tiles(m, panels) < 3 * threads && (panelsPerTile > 1 || rowBlock > MicroKernel.MR)) {
+            if (panelsPerTile > 1) {
+                panelsPerTile = (panelsPerTile + 1) / 2;
+            } else {
+                rowBlock = Math.max(MicroKernel.MR, rowBlock / 2 / MicroKernel.MR * MicroKernel.MR);
+            }
+        }
+        rowBlocks = (m + rowBlock - 1) / rowBlock;
+        panelBlocks = (panels + panelsPerTile - 1) / panelsPerTile;
+    }
+
+    private int tiles(int m, int panels) {
+        return ((m + rowBlock - 1) / rowBlock) * ((panels + panelsPerTile - 1) / panelsPerTile);
+    }
+
+    @Override
+    public void run(int tile, int worker) {
+        int k = w.rows();
+        int n = w.cols();
+        int nr = MicroKernel.NR;
+        int r0 = (tile / panelBlocks) * rowBlock;
+        int r1 = Math.min(m, r0 + rowBlock);
+        int p0 = (tile % panelBlocks) * panelsPerTile;
+        int p1 = Math.min(w.panelCount(), p0 + panelsPerTile);
+        float[] panels = w.panels();
+        for (int p = p0; p < p1; p++) {
+            int j0 = p * nr;
+            int cols = Math.min(nr, n - j0);
+            int bOff = w.panelOffset(p);
+            for (int r = r0; r < r1; r += MicroKernel.MR) {
+                int rows = Math.min(MicroKernel.MR, r1 - r);
+                if (cols == nr) {
+                    // The chain starts from the bias row (or zeros), read with row stride 0.
+                    MicroKernel.tile(a, r * k, k, 1, rows, panels, bOff, nr, k, out, r * n + j0, n,
+                            bias == null ? MicroKernel.ZERO : bias, bias == null ? 0 : j0, 0);
+                } else {
+                    // Last, narrower panel: a full-width scratch tile, the valid columns copied out.
+                    float[] t = edge[worker];
+                    fill(t, 0, nr, rows, cols, bias, j0);
+                    MicroKernel.tile(a, r * k, k, rows, panels, bOff, nr, k, t, 0, nr);
+                    for (int i = 0; i < rows; i++) {
+                        System.arraycopy(t, i * nr, out, (r + i) * n + j0, cols);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Sets rows x cols of c (row stride ld) to bias[j0 ..] or zero: the start of every FMA chain. */
+    private static void fill(float[] c, int off, int ld, int rows, int cols, float[] bias, int j0) {
+        for (int i = 0; i < rows; i++) {
+            if (bias == null) {
+                java.util.Arrays.fill(c, off + i * ld, off + i * ld + cols, 0f);
+            } else {
+                System.arraycopy(bias, j0, c, off + i * ld, cols);
+            }
+        }
+    }
+}
