@@ -18,6 +18,7 @@ import java.util.Map;
 public final class DitStepBench {
     private static final int BATCH = 8;
     private static final int TEXT_TOKENS = 16;
+    private static final long WARM_UP_NANOS = 3_000_000_000L;
 
     private DitStepBench() {
     }
@@ -59,7 +60,9 @@ public final class DitStepBench {
                 new TextEncoder.Encoded(states, BATCH, TEXT_TOKENS, preset.textHidden(), lengths));
         float[] latents = new dev.imagine.kernels.SplitMix64(4).gaussians(BATCH * 4 * latent * latent, 1.0);
         float[] out = new float[latents.length];
-        for (int i = 0; i < 2; i++) {
+        // Warm up until the JIT has compiled the Vector API kernels (C2 needs thousands of calls of each op).
+        long warmUntil = System.nanoTime() + WARM_UP_NANOS;
+        for (int i = 0; i < 3 || System.nanoTime() < warmUntil; i++) {
             network.forward(ws, latents, 500, out);
         }
         double[] times = new double[iterations];
