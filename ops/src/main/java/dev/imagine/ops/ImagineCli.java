@@ -30,6 +30,8 @@ public final class ImagineCli {
         // Operator commands print tables; only long-running roles (up, bench) need the INFO log.
         if (args.length > 0 && !args[0].equals("up") && !args[0].equals("bench")) {
             System.setProperty("imagine.log.level", "WARN");
+            // The ZooKeeper client's reconnect warnings (with stack traces) would bury the one-line error.
+            System.setProperty("imagine.zk.log.level", "OFF");
         }
         System.exit(commandLine().execute(args));
     }
