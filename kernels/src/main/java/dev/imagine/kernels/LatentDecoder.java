@@ -74,7 +74,8 @@ final class LatentDecoder {
 
         System.arraycopy(latent, offset, a, 0, DitWeights.LATENT_CHANNELS * h * w);
         ops.conv3x3(a, DitWeights.LATENT_CHANNELS, h, w, weights[0], biases[0], channels[0], b);
-        normalizeChannels(b, channels[0], h * w);
+        // Per-channel normalisation over the plane (a GroupNorm with one channel per group): a row-wise layer norm.
+        ops.layerNorm(b, channels[0], h * w, NORM_EPS, null, null, b);
         ops.silu(b, b, channels[0] * h * w);
         for (int s = 0; s < channels.length - 1; s++) {
             ops.upsampleBilinear2x(b, channels[s], h, w, a);
@@ -97,25 +98,5 @@ final class LatentDecoder {
     private static int toByte(float logit) {
         double v = 255.0 / (1.0 + StrictMath.exp(-logit));
         return (int) Math.round(v);
-    }
-
-    private static void normalizeChannels(float[] x, int channels, int plane) {
-        for (int c = 0; c < channels; c++) {
-            int o = c * plane;
-            float sum = 0f;
-            for (int i = 0; i < plane; i++) {
-                sum += x[o + i];
-            }
-            float mean = sum / plane;
-            float sq = 0f;
-            for (int i = 0; i < plane; i++) {
-                float d = x[o + i] - mean;
-                sq += d * d;
-            }
-            float inv = (float) (1.0 / StrictMath.sqrt(sq / plane + NORM_EPS));
-            for (int i = 0; i < plane; i++) {
-                x[o + i] = (x[o + i] - mean) * inv;
-            }
-        }
     }
 }
