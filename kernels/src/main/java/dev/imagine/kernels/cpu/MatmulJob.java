@@ -101,13 +101,13 @@ final class MatmulJob implements WorkerPool.Task {
                 int rows = Math.min(MicroKernel.MR, r1 - r);
                 if (cols == nr) {
                     // The chain starts from the bias row (or zeros), read with row stride 0.
-                    MicroKernel.tile(a, r * k, k, 1, rows, panels, bOff, nr, k, out, r * n + j0, n,
+                    MicroKernel.panel(a, r * k, k, rows, panels, bOff, k, out, r * n + j0, n,
                             bias == null ? MicroKernel.ZERO : bias, bias == null ? 0 : j0, 0);
                 } else {
                     // Last, narrower panel: a full-width scratch tile, the valid columns copied out.
                     float[] t = edge[worker];
                     fill(t, 0, nr, rows, cols, bias, j0);
-                    MicroKernel.tile(a, r * k, k, rows, panels, bOff, nr, k, t, 0, nr);
+                    MicroKernel.panel(a, r * k, k, rows, panels, bOff, k, t, 0, nr, t, 0, nr);
                     for (int i = 0; i < rows; i++) {
                         System.arraycopy(t, i * nr, out, (r + i) * n + j0, cols);
                     }

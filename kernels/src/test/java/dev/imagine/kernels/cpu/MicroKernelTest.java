@@ -1,0 +1,31 @@
+package dev.imagine.kernels.cpu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.imagine.kernels.SplitMix64;
+import org.junit.jupiter.api.Test;
+
+class MicroKernelTest {
+    private static final int NR = MicroKernel.NR;
+
+    /** The fixed-stride kernel must give the general kernel's bits: the matmul's results rest on it. */
+    @Test
+    void panelMatchesTileBitForBitForEveryRowCount() {
+        int k = 37;
+        int lda = 41;
+        int ldc = NR + 3;
+        float[] a = new SplitMix64(1).gaussians(MicroKernel.MR * lda, 1.0);
+        float[] b = new SplitMix64(2).gaussians(k * NR + 5, 1.0);
+        float[] bias = new SplitMix64(3).gaussians(NR, 1.0);
+        for (int rows = 1; rows <= MicroKernel.MR; rows++) {
+            float[] expected = new float[MicroKernel.MR * ldc + 2];
+            float[] actual = new float[expected.length];
+            MicroKernel.tile(a, 2, lda, 1, rows, b, 5, NR, k, expected, 2, ldc, bias, 0, 0);
+            MicroKernel.panel(a, 2, lda, rows, b, 5, k, actual, 2, ldc, bias, 0, 0);
+            assertThat(actual).as("rows %d, from bias", rows).containsExactly(expected);
+            MicroKernel.tile(a, 2, lda, 1, rows, b, 5, NR, k, expected, 2, ldc, expected, 2, ldc);
+            MicroKernel.panel(a, 2, lda, rows, b, 5, k, actual, 2, ldc, actual, 2, ldc);
+            assertThat(actual).as("rows %d, accumulating", rows).containsExactly(expected);
+        }
+    }
+}
