@@ -98,6 +98,7 @@ public final class ClusterSetup implements AutoCloseable {
      */
     public void ensureInstance(String instance, String host, int port, String pool, Map<String, String> attributes) {
         if (admin.getInstancesInCluster(cluster).contains(instance)) {
+            refreshAttributes(instance, attributes);
             return;
         }
         InstanceConfig config = new InstanceConfig(instance);
@@ -114,6 +115,21 @@ public final class ClusterSetup implements AutoCloseable {
                 throw raced;
             }
             LOG.debug("Participant {} was registered concurrently", instance);
+        }
+    }
+
+    /** A participant that rejoins reports what is true now (its kernel backend, its Slurm job), not what was. */
+    private void refreshAttributes(String instance, Map<String, String> attributes) {
+        InstanceConfig config = admin.getInstanceConfig(cluster, instance);
+        boolean changed = false;
+        for (Map.Entry<String, String> e : attributes.entrySet()) {
+            if (!e.getValue().equals(config.getRecord().getSimpleField(e.getKey()))) {
+                config.getRecord().setSimpleField(e.getKey(), e.getValue());
+                changed = true;
+            }
+        }
+        if (changed) {
+            admin.setInstanceConfig(cluster, instance, config);
         }
     }
 

@@ -79,4 +79,17 @@ class ClusterSetupTest {
         assertThat(idealState.getInstanceStateMap(SlotNames.slot("gpu-race", "node-0", 0))).containsEntry("node-0", "V8");
         assertThat(idealState.getRebalanceMode()).isEqualTo(IdealState.RebalanceMode.CUSTOMIZED);
     }
+
+    @Test
+    void aRejoiningParticipantReportsItsAttributesAsTheyAreNow() {
+        try (ClusterSetup setup = new ClusterSetup(zookeeper.connectString(), "setup-test")) {
+            setup.ensurePool("gpu-attrs");
+            setup.ensureInstance("node-x", "localhost", 0, "gpu-attrs", java.util.Map.of("kernels.s0", "scalar: cpu"));
+            setup.ensureInstance("node-x", "localhost", 0, "gpu-attrs", java.util.Map.of("kernels.s0", "vector: cpu, 2 thread(s)"));
+        }
+        ZKHelixAdmin admin = new ZKHelixAdmin(zookeeper.connectString());
+        String reported = admin.getInstanceConfig("setup-test", "node-x").getRecord().getSimpleField("kernels.s0");
+        admin.close();
+        assertThat(reported).isEqualTo("vector: cpu, 2 thread(s)");
+    }
 }

@@ -65,10 +65,10 @@ public final class BenchKernelsCommand implements Callable<Integer> {
             put(out, lines, "dit_step_ms_small_scalar", scalar);
             put(out, lines, "speedup_vs_scalar_small", scalar / small);
             put(out, lines, "dit_step_ms_xl256", DitStepBench.xl256StepMillis(ops, quick ? 1 : 3));
-            long smallGrid = DitStepBench.gridFlops(ModelPreset.SMALL);
-            long xlGrid = DitStepBench.gridFlops(ModelPreset.XL);
-            out.printf("image_flops_small=%d%n", smallGrid / 4);
-            out.printf("image_flops_xl256=%d%n", xlGrid / 4);
+            // Per image: a grid is four images rendered together.
+            out.printf("image_flops_tiny=%d%n", DitStepBench.gridFlops(ModelPreset.TINY) / 4);
+            out.printf("image_flops_small=%d%n", DitStepBench.gridFlops(ModelPreset.SMALL) / 4);
+            out.printf("image_flops_xl256=%d%n", DitStepBench.gridFlops(ModelPreset.XL) / 4);
             out.flush();
             Map<String, String> torch = torchStep(store);
             torch.forEach((k, v) -> out.println(k + "=" + v));

@@ -27,5 +27,7 @@ class SlotsListCommandTest {
         JsonNode slot = new ObjectMapper().readTree(mine.out()).get(0);
         assertThat(slot.path("slot").asText()).isEqualTo("cpu-local_worker-1_0");
         assertThat(slot.path("version").asText()).isEqualTo("v8");
+        // What the slot's participant measured its kernels run on, e.g. "vector: cpu, 1 thread(s), Vector API ...".
+        assertThat(slot.path("kernels").asText()).matches("(vector|aparapi|scalar): .*thread.*");
     }
 }

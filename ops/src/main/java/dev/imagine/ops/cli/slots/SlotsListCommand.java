@@ -12,8 +12,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code imagine slots list}: every slot, its state and target, health, Slurm job and current job. */
-@Command(name = "list", mixinStandardHelpOptions = true, description = "Every slot: state, target, health, Slurm job, job.")
+/** {@code imagine slots list}: every slot, its state and target, health, Slurm job, current job and kernel backend. */
+@Command(name = "list", mixinStandardHelpOptions = true, description = "Every slot: state, target, health, Slurm job, job, kernel backend.")
 public final class SlotsListCommand implements Callable<Integer> {
     @Mixin
     ZkOptions zk;
@@ -35,8 +35,9 @@ public final class SlotsListCommand implements Callable<Integer> {
             output.printJson(rows);
             return 0;
         }
-        Table table = new Table("SLOT", "POOL", "INSTANCE", "STATE", "TARGET", "HEALTH", "SLURM JOB", "JOB");
-        rows.forEach(r -> table.row(r.slot(), r.pool(), r.instance(), r.state(), r.target(), r.health(), r.slurmJob(), r.job()));
+        Table table = new Table("SLOT", "POOL", "INSTANCE", "STATE", "TARGET", "HEALTH", "SLURM JOB", "JOB", "KERNELS");
+        rows.forEach(r -> table.row(r.slot(), r.pool(), r.instance(), r.state(), r.target(), r.health(), r.slurmJob(), r.job(),
+                r.kernels()));
         table.print(output.out(), "");
         return 0;
     }

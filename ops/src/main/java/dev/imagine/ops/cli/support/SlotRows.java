@@ -23,9 +23,10 @@ public final class SlotRows {
      * @param target the state the IdealState asks for
      * @param health ready, loading, offline, disabled, participant-disabled, down (participant not live), error
      * @param job    the job assigned to the slot, if any
+     * @param kernels the slot's kernel backend and where it really runs, as its participant reported it
      */
     public record SlotRow(String pool, String slot, String instance, String state, String target, String version,
-                          String health, String slurmJob, String job) {
+                          String health, String slurmJob, String job, String kernels) {
     }
 
     public static List<SlotRow> read(SlotAdmin admin, JobStore store) throws Exception {
@@ -53,7 +54,8 @@ public final class SlotRows {
                         health(admin, config, new SlotAdmin.SlotRef(pool, slot, instance, target.get(instance)),
                                 live.contains(instance), state),
                         config == null ? null : config.getRecord().getSimpleField(SlurmNaming.JOB_ID),
-                        jobs.isEmpty() ? null : jobs.getFirst()));
+                        jobs.isEmpty() ? null : jobs.getFirst(),
+                        config == null ? null : config.getRecord().getSimpleField("kernels." + slot)));
             }
         }
         return rows;
