@@ -52,19 +52,26 @@ public final class Dispatcher {
         Map<String, Integer> waiting = new HashMap<>();
         for (Lane lane : Lane.values()) {
             for (LaneEntry entry : store.laneEntries(lane)) {
+                // The version is in the entry's name: a job no free slot can take costs no read.
+                String named = entry.modelVersion();
+                if (named != null && !hasFree(free, named)) {
+                    waiting.merge(named, 1, Integer::sum);
+                    continue;
+                }
                 Optional<Versioned<JobRecord>> job = store.get(entry.jobId());
                 if (job.isEmpty() || job.get().value().state() != JobState.QUEUED) {
-                    LOG.warn("Lane entry {} points at job {} which is not QUEUED; leaving it for recovery",
-                            entry.path(), entry.jobId());
+                    // Cannot come from our transactions; an entry left by hand would otherwise be read every pass.
+                    LOG.warn("Removing lane entry {}: its job {} is {}", entry.path(), entry.jobId(),
+                            job.map(j -> j.value().state().name()).orElse("gone"));
+                    store.removeStaleLaneEntry(entry);
                     continue;
                 }
                 String version = job.get().value().spec().modelVersion();
-                Deque<Slot> candidates = free.get(version);
-                if (candidates == null || candidates.isEmpty()) {
+                if (!hasFree(free, version)) {
                     waiting.merge(version, 1, Integer::sum);
                     continue;
                 }
-                Slot slot = candidates.poll();
+                Slot slot = free.get(version).poll();
                 if (store.dispatch(entry, job.get(), slot.name(), clock.millis())) {
                     dispatched++;
                     LOG.info("Dispatched job {} ({} lane, {}) to slot {} on {}", entry.jobId(), lane.pathName(),
@@ -77,6 +84,11 @@ public final class Dispatcher {
         Set<String> unserved = new HashSet<>(waiting.keySet());
         unserved.removeAll(heldVersions);
         return new DispatchPass(dispatched, waiting, unserved);
+    }
+
+    private static boolean hasFree(Map<String, Deque<Slot>> free, String version) {
+        Deque<Slot> slots = free.get(version);
+        return slots != null && !slots.isEmpty();
     }
 
     private Map<String, Deque<Slot>> freeSlotsByVersion(List<Slot> all) throws Exception {

@@ -82,6 +82,15 @@ public final class JobStore {
         return stat == null ? 0 : stat.getNumChildren();
     }
 
+    /** Deletes one lane entry whose job is gone or no longer QUEUED; never touches the job record. */
+    public void removeStaleLaneEntry(LaneEntry entry) throws Exception {
+        try {
+            zk.delete().forPath(entry.path());
+        } catch (KeeperException.NoNodeException alreadyGone) {
+            // removed concurrently: fine
+        }
+    }
+
     /** Lane entry out, assignment in, record DISPATCHED: one transaction, or nothing if the job moved. */
     public boolean dispatch(LaneEntry entry, Versioned<JobRecord> job, String slot, long nowMillis)
             throws Exception {
@@ -192,7 +201,7 @@ public final class JobStore {
 
     private CuratorOp laneEntryOp(JobRecord job, boolean requeued) throws Exception {
         return zk.transactionOp().create().withMode(CreateMode.PERSISTENT_SEQUENTIAL)
-                .forPath(ZkPaths.laneEntry(job.spec().lane(), LaneEntry.prefix(job.id(), requeued)));
+                .forPath(ZkPaths.laneEntry(job.spec().lane(), LaneEntry.prefix(job.id(), job.spec().modelVersion(), requeued)));
     }
 
     private CuratorOp setRecord(Versioned<JobRecord> job, JobRecord next) throws Exception {

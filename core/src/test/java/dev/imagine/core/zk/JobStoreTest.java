@@ -48,6 +48,7 @@ class JobStoreTest {
         store.submit(job("a-2", Lane.RELAX));
         var first = store.laneEntries(Lane.RELAX).getFirst();
         assertThat(first.jobId()).isEqualTo("a-1");
+        assertThat(first.modelVersion()).isEqualTo("v8");
         var record = store.get("a-1").orElseThrow();
         assertThat(store.dispatch(first, record, "pool_w_0", 2_000)).isTrue();
         assertThat(store.laneEntries(Lane.RELAX)).extracting(LaneEntry::jobId).containsExactly("a-2");
@@ -136,5 +137,27 @@ class JobStoreTest {
         assertThat(store.assignments("pool_w_7")).isEmpty();
         assertThat(store.update(claimed, claimed.value().withProgress(2, 4))).isEmpty();
         assertThat(store.get("e-3").orElseThrow().value().state()).isEqualTo(JobState.CANCELLED);
+    }
+
+    @Test
+    void laneEntryNamesCarryJobAndVersionAndOldNamesStillParse() {
+        LaneEntry entry = LaneEntry.parse(Lane.FAST, LaneEntry.prefix("mwwx-abc", "v6", true) + "0000000042");
+        assertThat(entry.jobId()).isEqualTo("mwwx-abc");
+        assertThat(entry.modelVersion()).isEqualTo("v6");
+        assertThat(entry.requeued()).isTrue();
+        assertThat(entry.sequence()).isEqualTo(42);
+        LaneEntry old = LaneEntry.parse(Lane.FAST, "n-mwwx-abc-0000000007");
+        assertThat(old.jobId()).isEqualTo("mwwx-abc");
+        assertThat(old.modelVersion()).isNull();
+    }
+
+    @Test
+    void aStaleLaneEntryIsRemovedWithoutTouchingItsJob() throws Exception {
+        store.submit(job("s-1", Lane.RELAX));
+        LaneEntry entry = store.laneEntries(Lane.RELAX).stream().filter(e -> e.jobId().equals("s-1")).findFirst().orElseThrow();
+        store.removeStaleLaneEntry(entry);
+        store.removeStaleLaneEntry(entry);
+        assertThat(store.laneEntries(Lane.RELAX)).noneMatch(e -> e.jobId().equals("s-1"));
+        assertThat(store.get("s-1")).isPresent();
     }
 }
