@@ -80,6 +80,11 @@ class EndToEndTest {
         assertThat(grid.getWidth()).isEqualTo(2 * plan.imageWidth()).isEqualTo(job.path("width").asInt());
         assertThat(grid.getHeight()).isEqualTo(2 * plan.imageHeight()).isEqualTo(job.path("height").asInt());
         assertThat(grid.getWidth()).isGreaterThan(grid.getHeight());
+        // The last step always leaves a low-resolution preview (latent-sized quadrants) behind.
+        TestApi.Reply preview = api.get("/v1/jobs/" + id + "/preview.png");
+        assertThat(preview.status()).isEqualTo(200);
+        BufferedImage previewImage = ImageIO.read(new ByteArrayInputStream(preview.body()));
+        assertThat(previewImage.getWidth()).isEqualTo(grid.getWidth() / 8);
     }
 
     @Test

@@ -69,7 +69,7 @@ final class JobRunner {
             return;
         }
         LOG.info("Job {} PROCESSING on slot {} ({} steps, seed {})", assigned.value().id(), slot.slot(), steps, spec.seed());
-        ProgressWriter progress = new ProgressWriter(store, claimed.get(), cancel, PROGRESS_INTERVAL_MILLIS);
+        ProgressWriter progress = new ProgressWriter(store, images, claimed.get(), cancel, PROGRESS_INTERVAL_MILLIS);
         GeneratedGrid grid;
         try {
             grid = model.generate(request, progress, cancel);

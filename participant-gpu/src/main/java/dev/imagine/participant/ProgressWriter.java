@@ -1,6 +1,7 @@
 package dev.imagine.participant;
 
 import dev.imagine.core.job.JobRecord;
+import dev.imagine.core.store.ImageStore;
 import dev.imagine.core.zk.JobStore;
 import dev.imagine.core.zk.Versioned;
 import dev.imagine.kernels.CancellationToken;
@@ -18,13 +19,16 @@ final class ProgressWriter implements ProgressListener {
     private static final Logger LOG = LoggerFactory.getLogger(ProgressWriter.class);
 
     private final JobStore store;
+    private final ImageStore images;
     private final CancellationToken cancel;
     private final long minIntervalMillis;
     private volatile Versioned<JobRecord> latest;
     private long lastWriteMillis;
 
-    ProgressWriter(JobStore store, Versioned<JobRecord> claimed, CancellationToken cancel, long minIntervalMillis) {
+    ProgressWriter(JobStore store, ImageStore images, Versioned<JobRecord> claimed, CancellationToken cancel,
+                   long minIntervalMillis) {
         this.store = store;
+        this.images = images;
         this.latest = claimed;
         this.cancel = cancel;
         this.minIntervalMillis = minIntervalMillis;
@@ -32,6 +36,9 @@ final class ProgressWriter implements ProgressListener {
 
     @Override
     public void onStep(int step, int totalSteps, byte[] previewPng) {
+        if (previewPng != null) {
+            storePreview(previewPng);
+        }
         long now = System.currentTimeMillis();
         if (step < totalSteps && now - lastWriteMillis < minIntervalMillis) {
             return;
@@ -53,5 +60,14 @@ final class ProgressWriter implements ProgressListener {
 
     Versioned<JobRecord> latest() {
         return latest;
+    }
+
+    /** The latest low-resolution preview, served at /v1/jobs/{id}/preview.png while the job renders. */
+    private void storePreview(byte[] png) {
+        try {
+            images.put(ImageStore.previewKey(latest.value().id()), png);
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.debug("Preview of job {} not stored: {}", latest.value().id(), e.toString());
+        }
     }
 }

@@ -18,7 +18,7 @@ import java.io.InputStream;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-/** {@code GET /v1/jobs/{id}} (state, progress, timings) and {@code GET /v1/jobs/{id}/grid.png}. */
+/** {@code GET /v1/jobs/{id}} (state, progress, timings), {@code .../grid.png} and {@code .../preview.png}. */
 @Path("/v1/jobs/{id}")
 public final class JobsResource {
     private static final Pattern ID = Pattern.compile("[a-z0-9]{1,20}-[a-z0-9]{1,20}");
@@ -55,6 +55,23 @@ public final class JobsResource {
         if (png.isEmpty()) {
             return Response.status(410).type(MediaType.APPLICATION_JSON_TYPE)
                     .entity(new ErrorMessage(410, "the grid of job " + id + " is no longer in the image store", "id"))
+                    .build();
+        }
+        return Response.ok(png.get(), "image/png").build();
+    }
+
+    /** The latest low-resolution preview while the job renders (every few steps); 404 before the first. */
+    @GET
+    @Path("preview.png")
+    @Produces({"image/png", MediaType.APPLICATION_JSON})
+    public Response preview(@PathParam("id") String id) throws Exception {
+        if (find(id).isEmpty()) {
+            return notFound(id);
+        }
+        Optional<InputStream> png = images.open(ImageStore.previewKey(id) + ".png");
+        if (png.isEmpty()) {
+            return Response.status(404).type(MediaType.APPLICATION_JSON_TYPE)
+                    .entity(new ErrorMessage(404, "job " + id + " has no preview yet; the first comes a few steps into rendering", "id"))
                     .build();
         }
         return Response.ok(png.get(), "image/png").build();

@@ -27,6 +27,11 @@ public final class ImageStore {
         return root;
     }
 
+    /** The id under which a job's latest preview is stored (a file name, like a grid's). */
+    public static String previewKey(String jobId) {
+        return jobId + "-preview";
+    }
+
     /** Stores the grid and returns the key to record in the job. */
     public String put(String jobId, byte[] png) throws IOException {
         Path target = pathFor(jobId);
