@@ -4,6 +4,7 @@ import dev.imagine.api.core.JobSubmitter;
 import dev.imagine.api.core.ZooKeeperConnection;
 import dev.imagine.api.errors.BadRequestMapper;
 import dev.imagine.api.errors.InvalidJsonMapper;
+import dev.imagine.api.errors.ZooKeeperUnavailableMapper;
 import dev.imagine.api.health.ZooKeeperHealthCheck;
 import dev.imagine.api.resources.HealthResource;
 import dev.imagine.api.resources.ImagineResource;
@@ -66,6 +67,7 @@ public class ImagineApplication extends Application<ImagineApiConfiguration> {
         environment.jersey().register(new HealthResource(zk));
         environment.jersey().register(new BadRequestMapper());
         environment.jersey().register(new InvalidJsonMapper());
+        environment.jersey().register(new ZooKeeperUnavailableMapper());
         environment.healthChecks().register("zookeeper", new ZooKeeperHealthCheck(zk));
         environment.lifecycle().addServerLifecycleListener(onServerStarted::accept);
     }

@@ -100,7 +100,8 @@ public final class ImagineController implements AutoCloseable {
             latch = new LeaderLatch(zk, ZkPaths.DISPATCHER_LEADER, name);
             latch.start();
             Dispatcher dispatcher = new Dispatcher(store, slotView, clock);
-            OrphanRecovery recovery = new OrphanRecovery(store, slotView, clock);
+            // A claim takes milliseconds; a minute covers a slot still loading weights when the job arrived.
+            OrphanRecovery recovery = new OrphanRecovery(store, slotView, clock, Duration.ofSeconds(60));
             Planner planner = new Planner(setup, slotView, store, clock, Duration.ofSeconds(30));
             loop = Thread.ofPlatform().name("dispatcher-" + name).daemon()
                     .start(() -> runLoop(dispatcher, recovery, planner));

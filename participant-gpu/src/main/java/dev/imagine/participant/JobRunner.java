@@ -65,28 +65,51 @@ final class JobRunner {
         Optional<Versioned<JobRecord>> claimed =
                 store.claim(assigned, assigned.value().processingOn(worker, steps, clock.millis()), worker);
         if (claimed.isEmpty()) {
+            // Lost to another writer, or our own claim committed before a connection loss and its retry
+            // failed: a lease of ours must not outlive this call, or the job would stay PROCESSING forever.
+            store.releaseLease(assigned.value().id(), worker);
             LOG.info("Job {} moved before slot {} could claim it", assigned.value().id(), slot.slot());
             return;
         }
-        LOG.info("Job {} PROCESSING on slot {} ({} steps, seed {})", assigned.value().id(), slot.slot(), steps, spec.seed());
-        ProgressWriter progress = new ProgressWriter(store, images, claimed.get(), cancel, PROGRESS_INTERVAL_MILLIS);
+        try {
+            carry(slot, model, request, claimed.get(), cancel);
+        } catch (Exception | Error e) {
+            // Whatever broke (disk full, ZooKeeper gone past Curator's retries, out of memory), the job goes
+            // back through recovery rather than staying claimed by a worker that has given up on it.
+            LOG.error("Job {} abandoned on slot {}: {}", assigned.value().id(), slot.slot(), e.toString());
+            try {
+                store.releaseLease(assigned.value().id(), worker);
+            } catch (Exception releaseFailed) {
+                LOG.warn("Lease of job {} not released ({}); it goes with this worker's session", assigned.value().id(),
+                        releaseFailed.toString());
+            }
+            throw e;
+        }
+    }
+
+    private void carry(SlotRuntime slot, DiffusionModel model, GenerationRequest request, Versioned<JobRecord> claimed,
+                       CancellationToken cancel) throws Exception {
+        String id = claimed.value().id();
+        LOG.info("Job {} PROCESSING on slot {} ({} steps, seed {})", id, slot.slot(), claimed.value().totalSteps(),
+                claimed.value().spec().seed());
+        ProgressWriter progress = new ProgressWriter(store, images, claimed, cancel, PROGRESS_INTERVAL_MILLIS);
         GeneratedGrid grid;
         try {
             grid = model.generate(request, progress, cancel);
         } catch (GenerationCancelledException e) {
-            LOG.info("Job {} cancelled on slot {}", assigned.value().id(), slot.slot());
+            LOG.info("Job {} cancelled on slot {}", id, slot.slot());
             return;
         } catch (RuntimeException e) {
-            LOG.error("Job {} failed on slot {}: {}", assigned.value().id(), slot.slot(), e.toString());
+            LOG.error("Job {} failed on slot {}: {}", id, slot.slot(), e.toString());
             store.fail(progress.latest(), "kernel failed on " + slot.slot() + ": " + e.getMessage(), clock.millis());
             return;
         }
         Optional<Versioned<JobRecord>> uploading = store.update(progress.latest(), progress.latest().value().uploading());
         if (uploading.isEmpty()) {
-            LOG.warn("Job {} was taken from slot {} before upload; dropping its grid", assigned.value().id(), slot.slot());
+            LOG.warn("Job {} was taken from slot {} before upload; dropping its grid", id, slot.slot());
             return;
         }
-        String key = images.put(assigned.value().id(), grid.png());
+        String key = images.put(id, grid.png());
         JobRecord completed = uploading.get().value().completed(key, grid.width(), grid.height(), clock.millis());
         if (store.complete(uploading.get(), completed)) {
             LOG.info("Job {} COMPLETED on slot {} in {} ms ({}x{})", completed.id(), slot.slot(),

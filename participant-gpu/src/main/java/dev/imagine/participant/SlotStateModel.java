@@ -43,4 +43,21 @@ public final class SlotStateModel extends StateModel {
             throw e;
         }
     }
+
+    /**
+     * ERROR → DROPPED: overridden so that this slot's weights go, whichever handler Helix's reflection picks
+     * (the base class has its own no-op one for this edge).
+     */
+    @Override
+    public void onBecomeDroppedFromError(Message message, NotificationContext context) {
+        LOG.info("Slot {}: ERROR -> DROPPED", runtime.slot());
+        runtime.unload();
+    }
+
+    /** A Helix session reset starts every slot again from OFFLINE: release the weights so none are held twice. */
+    @Override
+    public void reset() {
+        LOG.info("Slot {}: reset by Helix; unloading", runtime.slot());
+        runtime.unload();
+    }
 }

@@ -33,10 +33,12 @@ final class SlotWorker implements AutoCloseable {
         this.executor = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("slot-" + slot.slot()).factory());
         String parent = ZkPaths.slotAssignments(slot.slot());
         this.assignments = CuratorCache.build(zk, parent);
+        // Creates and changes: after a reconnect, Curator reports an assignment that was deleted and made
+        // again while we were away as "changed" (its czxid differs), not "created".
         assignments.listenable().addListener(CuratorCacheListener.builder()
-                .forCreates(node -> {
+                .forCreatesAndChanges((before, node) -> {
                     if (!node.getPath().equals(parent)) {
-                        submit(node.getPath().substring(parent.length() + 1));
+                        submit(node.getPath().substring(parent.length() + 1), node.getStat().getCzxid());
                     }
                 })
                 .build());
@@ -47,8 +49,13 @@ final class SlotWorker implements AutoCloseable {
         return this;
     }
 
-    private void submit(String jobId) {
-        if (!inFlight.add(jobId)) {
+    /**
+     * Runs one assignment once. An assignment is identified by its znode's creation id, not the job id: a job
+     * re-dispatched to this slot while its previous run is still unwinding is a new assignment and is queued.
+     */
+    private void submit(String jobId, long czxid) {
+        String assignment = jobId + "@" + czxid;
+        if (!inFlight.add(assignment)) {
             return;
         }
         executor.execute(() -> {
@@ -60,7 +67,7 @@ final class SlotWorker implements AutoCloseable {
                 LOG.warn("Job {} on slot {} stopped: {}", jobId, slot.slot(), e.toString());
             } finally {
                 running.remove(cancel);
-                inFlight.remove(jobId);
+                inFlight.remove(assignment);
             }
         });
     }

@@ -94,7 +94,7 @@ public final class Dispatcher {
     private Map<String, Deque<Slot>> freeSlotsByVersion(List<Slot> all) throws Exception {
         Map<String, Deque<Slot>> free = new HashMap<>();
         for (Slot slot : all) {
-            if (slot.live() && slot.version() != null && store.assignments(slot.name()).isEmpty()) {
+            if (slot.live() && slot.enabled() && slot.version() != null && store.assignments(slot.name()).isEmpty()) {
                 free.computeIfAbsent(slot.version(), v -> new ArrayDeque<>()).add(slot);
             }
         }

@@ -7,6 +7,7 @@ import dev.imagine.core.job.JobState;
 import dev.imagine.core.zk.JobStore;
 import dev.imagine.core.zk.Versioned;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -15,8 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Finds assigned jobs nobody is working on and puts them back at the front of their lane:
- * a PROCESSING job whose ephemeral lease vanished (its worker's ZooKeeper session ended), or a
- * DISPATCHED job whose slot's participant is no longer live. Idempotent: a pass that finds nothing
+ * a PROCESSING job whose ephemeral lease vanished (its worker's ZooKeeper session ended), a
+ * DISPATCHED job whose slot's participant is no longer live, or one its live participant has not
+ * claimed within the claim timeout (a missed notification must not hold a job forever). Idempotent: a pass that finds nothing
  * changes nothing, and every re-queue is a versioned transaction that loses to a concurrent claim.
  */
 public final class OrphanRecovery {
@@ -25,11 +27,13 @@ public final class OrphanRecovery {
     private final JobStore store;
     private final SlotView slots;
     private final Clock clock;
+    private final Duration claimTimeout;
 
-    public OrphanRecovery(JobStore store, SlotView slots, Clock clock) {
+    public OrphanRecovery(JobStore store, SlotView slots, Clock clock, Duration claimTimeout) {
         this.store = store;
         this.slots = slots;
         this.clock = clock;
+        this.claimTimeout = claimTimeout;
     }
 
     /** @return how many jobs were re-queued */
@@ -62,6 +66,9 @@ public final class OrphanRecovery {
         }
         if (state == JobState.DISPATCHED && (slot == null || !slots.isLive(slot.instance()))) {
             return "slot " + job.slot() + " left before claiming the job";
+        }
+        if (state == JobState.DISPATCHED && clock.millis() - job.dispatchedAtMillis() > claimTimeout.toMillis()) {
+            return "slot " + job.slot() + " did not claim the job within " + claimTimeout.toSeconds() + " s";
         }
         return null;
     }

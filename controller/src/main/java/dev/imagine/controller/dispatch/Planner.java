@@ -59,14 +59,29 @@ public final class Planner {
         }
     }
 
+    /**
+     * Whether some slot that can actually serve holds or is loading the version: a target on a dead,
+     * disabled or ERROR slot does not count, or its jobs would wait for it forever.
+     */
     private boolean isTargeted(String version) {
         String state = ModelAffinity.stateFor(version);
+        Map<String, Slot> reported = new HashMap<>();
+        for (Slot slot : slots.slots()) {
+            reported.put(slot.name() + "@" + slot.instance(), slot);
+        }
         List<IdealState> idealStates = accessor.getChildValues(accessor.keyBuilder().idealStates(), true);
         for (IdealState idealState : idealStates) {
             for (String partition : idealState.getPartitionSet()) {
                 Map<String, String> target = idealState.getInstanceStateMap(partition);
-                if (target != null && target.containsValue(state)) {
-                    return true;
+                if (target == null) {
+                    continue;
+                }
+                for (Map.Entry<String, String> e : target.entrySet()) {
+                    Slot slot = reported.get(partition + "@" + e.getKey());
+                    boolean healthy = slot != null && slot.live() && slot.enabled() && !ModelAffinity.ERROR.equals(slot.state());
+                    if (state.equals(e.getValue()) && healthy) {
+                        return true;
+                    }
                 }
             }
         }
@@ -85,7 +100,7 @@ public final class Planner {
         Slot best = null;
         for (Slot slot : all) {
             String held = slot.version();
-            boolean eligible = slot.live() && held != null
+            boolean eligible = slot.live() && slot.enabled() && held != null
                     && store.assignments(slot.name()).isEmpty()
                     && now - lastRetargetMillis.getOrDefault(slot.name(), 0L) >= minimumHold.toMillis()
                     && !(waitingByVersion.getOrDefault(held, 0) > 0 && holders.get(held) <= 1);

@@ -8,7 +8,10 @@ import java.util.Set;
 import org.apache.helix.HelixManager;
 import org.apache.helix.HelixManagerFactory;
 import org.apache.helix.InstanceType;
+import java.util.HashMap;
 import org.apache.helix.api.listeners.ExternalViewChangeListener;
+import org.apache.helix.api.listeners.InstanceConfigChangeListener;
+import org.apache.helix.model.InstanceConfig;
 import org.apache.helix.api.listeners.LiveInstanceChangeListener;
 import org.apache.helix.model.ExternalView;
 import org.apache.helix.model.LiveInstance;
@@ -26,6 +29,7 @@ public final class SlotView implements AutoCloseable {
     private final Runnable onChange;
     private volatile List<ExternalView> views = List.of();
     private volatile Set<String> liveInstances = Set.of();
+    private volatile Map<String, InstanceConfig> instanceConfigs = Map.of();
 
     public SlotView(String zkAddress, String cluster, String name, Runnable onChange) {
         this.spectator = HelixManagerFactory.getZKHelixManager(cluster, name, InstanceType.SPECTATOR, zkAddress);
@@ -42,6 +46,14 @@ public final class SlotView implements AutoCloseable {
             liveInstances = Set.copyOf(names);
             onChange.run();
         });
+        spectator.addInstanceConfigChangeListener((InstanceConfigChangeListener) (configs, context) -> {
+            Map<String, InstanceConfig> byName = new HashMap<>();
+            for (InstanceConfig config : configs) {
+                byName.put(config.getInstanceName(), config);
+            }
+            instanceConfigs = Map.copyOf(byName);
+            onChange.run();
+        });
         spectator.addExternalViewChangeListener((ExternalViewChangeListener) (externalViews, context) -> {
             views = List.copyOf(externalViews);
             onChange.run();
@@ -52,6 +64,7 @@ public final class SlotView implements AutoCloseable {
 
     public List<Slot> slots() {
         Set<String> live = liveInstances;
+        Map<String, InstanceConfig> configs = instanceConfigs;
         List<Slot> slots = new ArrayList<>();
         for (ExternalView view : views) {
             for (String partition : view.getPartitionSet()) {
@@ -59,11 +72,15 @@ public final class SlotView implements AutoCloseable {
                 if (states == null) {
                     continue;
                 }
-                states.forEach((instance, state) -> slots.add(
-                        new Slot(view.getResourceName(), partition, instance, state, live.contains(instance))));
+                states.forEach((instance, state) -> slots.add(new Slot(view.getResourceName(), partition, instance, state,
+                        live.contains(instance), enabled(configs.get(instance), view.getResourceName(), partition))));
             }
         }
         return slots;
+    }
+
+    private static boolean enabled(InstanceConfig config, String resource, String partition) {
+        return config == null || config.getInstanceEnabled() && config.getInstanceEnabledForPartition(resource, partition);
     }
 
     public boolean isLive(String instance) {

@@ -1,6 +1,7 @@
 package dev.imagine.core.zk;
 
 import dev.imagine.core.job.JobRecord;
+import dev.imagine.core.job.JobState;
 import dev.imagine.core.job.Lane;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +19,9 @@ import org.apache.zookeeper.data.Stat;
  * neither lose nor duplicate a job, and of two racing writers exactly one wins.
  */
 public final class JobStore {
+    /** Claims a job may have before a failure is final. */
+    public static final int MAX_ATTEMPTS = 3;
+
     private final CuratorFramework zk;
 
     public JobStore(CuratorFramework zk) {
@@ -145,15 +149,55 @@ public final class JobStore {
                 zk.transactionOp().delete().forPath(ZkPaths.assignment(failed.slot(), failed.id())));
     }
 
-    /** Back to the front of its lane; removes the assignment it had, if any. */
+    /**
+     * Back to the front of its lane, removing the assignment and the lease it had (a still-running worker
+     * then fails its next versioned write and stops). A job that was already claimed
+     * {@link #MAX_ATTEMPTS} times fails instead: a job that kills its workers must not take them all down.
+     */
     public boolean requeue(Versioned<JobRecord> job, String reason, long nowMillis) throws Exception {
         JobRecord current = job.value();
+        if (current.attempts() >= MAX_ATTEMPTS && current.state() != JobState.QUEUED) {
+            return failWithCleanup(job, current.failed("gave up after " + current.attempts() + " attempts; last: " + reason,
+                    nowMillis));
+        }
         JobRecord queued = current.requeued(reason, nowMillis);
         List<CuratorOp> ops = new ArrayList<>(List.of(setRecord(job, queued), laneEntryOp(queued, true)));
-        if (current.slot() != null && zk.checkExists().forPath(ZkPaths.assignment(current.slot(), current.id())) != null) {
-            ops.add(zk.transactionOp().delete().forPath(ZkPaths.assignment(current.slot(), current.id())));
-        }
+        ops.addAll(cleanupOps(current));
         return commit(ops.toArray(CuratorOp[]::new));
+    }
+
+    /**
+     * Drops this worker's lease on a job it can no longer carry (its claim's outcome is unknown, or it failed
+     * after claiming): the job, PROCESSING without a lease, is then re-queued by the dispatcher's recovery.
+     */
+    public void releaseLease(String jobId, String worker) throws Exception {
+        Stat stat = new Stat();
+        try {
+            byte[] owner = zk.getData().storingStatIn(stat).forPath(ZkPaths.lease(jobId));
+            if (worker.equals(new String(owner, java.nio.charset.StandardCharsets.UTF_8))) {
+                zk.delete().withVersion(stat.getVersion()).forPath(ZkPaths.lease(jobId));
+            }
+        } catch (KeeperException.NoNodeException | KeeperException.BadVersionException gone) {
+            // nothing of ours to release
+        }
+    }
+
+    private boolean failWithCleanup(Versioned<JobRecord> job, JobRecord failed) throws Exception {
+        List<CuratorOp> ops = new ArrayList<>(List.of(setRecord(job, failed)));
+        ops.addAll(cleanupOps(job.value()));
+        return commit(ops.toArray(CuratorOp[]::new));
+    }
+
+    /** Deletes of the job's assignment and lease, for those that exist now (a transaction fails if one vanishes). */
+    private List<CuratorOp> cleanupOps(JobRecord job) throws Exception {
+        List<CuratorOp> ops = new ArrayList<>();
+        if (job.slot() != null && zk.checkExists().forPath(ZkPaths.assignment(job.slot(), job.id())) != null) {
+            ops.add(zk.transactionOp().delete().forPath(ZkPaths.assignment(job.slot(), job.id())));
+        }
+        if (zk.checkExists().forPath(ZkPaths.lease(job.id())) != null) {
+            ops.add(zk.transactionOp().delete().forPath(ZkPaths.lease(job.id())));
+        }
+        return ops;
     }
 
     /**

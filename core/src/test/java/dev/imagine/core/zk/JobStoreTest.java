@@ -160,4 +160,60 @@ class JobStoreTest {
         assertThat(store.laneEntries(Lane.RELAX)).noneMatch(e -> e.jobId().equals("s-1"));
         assertThat(store.get("s-1")).isPresent();
     }
+
+    private static Versioned<JobRecord> claimedJob(String id, String slot, String worker) throws Exception {
+        store.submit(job(id, Lane.FAST));
+        LaneEntry entry = store.laneEntries(Lane.FAST).stream().filter(e -> e.jobId().equals(id)).findFirst().orElseThrow();
+        store.dispatch(entry, store.get(id).orElseThrow(), slot, 2_000);
+        Versioned<JobRecord> dispatched = store.get(id).orElseThrow();
+        return store.claim(dispatched, dispatched.value().processingOn(worker, 4, 2_500), worker).orElseThrow();
+    }
+
+    @Test
+    void requeueTakesTheLeaseOfAWorkerThatIsStillAliveSoTheNextClaimSucceeds() throws Exception {
+        Versioned<JobRecord> claimed = claimedJob("f-1", "pool_a_0", "worker-a");
+
+        assertThat(store.requeue(claimed, "operator requeue", 3_000)).isTrue();
+        assertThat(store.hasLease("f-1")).isFalse();
+
+        LaneEntry entry = store.laneEntries(Lane.FAST).stream().filter(e -> e.jobId().equals("f-1")).findFirst().orElseThrow();
+        assertThat(entry.requeued()).isTrue();
+        assertThat(store.dispatch(entry, store.get("f-1").orElseThrow(), "pool_b_0", 3_100)).isTrue();
+        Versioned<JobRecord> again = store.get("f-1").orElseThrow();
+        assertThat(store.claim(again, again.value().processingOn("worker-b", 4, 3_200), "worker-b")).isPresent();
+        // The first worker, still running, loses its next write.
+        assertThat(store.update(claimed, claimed.value().withProgress(2, 4))).isEmpty();
+    }
+
+    @Test
+    void aJobClaimedTooOftenFailsInsteadOfGoingBackToItsLane() throws Exception {
+        Versioned<JobRecord> claimed = claimedJob("g-1", "pool_a_1", "worker-a");
+        for (int attempt = 2; attempt <= JobStore.MAX_ATTEMPTS; attempt++) {
+            assertThat(store.requeue(claimed, "worker died", 3_000)).isTrue();
+            LaneEntry entry = store.laneEntries(Lane.FAST).stream().filter(e -> e.jobId().equals("g-1")).findFirst().orElseThrow();
+            store.dispatch(entry, store.get("g-1").orElseThrow(), "pool_a_1", 3_100);
+            Versioned<JobRecord> dispatched = store.get("g-1").orElseThrow();
+            claimed = store.claim(dispatched, dispatched.value().processingOn("worker-a", 4, 3_200), "worker-a").orElseThrow();
+        }
+        assertThat(claimed.value().attempts()).isEqualTo(JobStore.MAX_ATTEMPTS);
+
+        assertThat(store.requeue(claimed, "worker died", 4_000)).isTrue();
+
+        JobRecord failed = store.get("g-1").orElseThrow().value();
+        assertThat(failed.state()).isEqualTo(JobState.FAILED);
+        assertThat(failed.error()).contains("gave up after 3 attempts").contains("worker died");
+        assertThat(store.laneEntries(Lane.FAST)).noneMatch(e -> e.jobId().equals("g-1"));
+        assertThat(store.hasLease("g-1")).isFalse();
+        assertThat(store.assignments("pool_a_1")).doesNotContain("g-1");
+    }
+
+    @Test
+    void aWorkerReleasesOnlyItsOwnLease() throws Exception {
+        claimedJob("h-1", "pool_a_2", "worker-a");
+        store.releaseLease("h-1", "worker-b");
+        assertThat(store.hasLease("h-1")).isTrue();
+        store.releaseLease("h-1", "worker-a");
+        assertThat(store.hasLease("h-1")).isFalse();
+        store.releaseLease("h-1", "worker-a");
+    }
 }

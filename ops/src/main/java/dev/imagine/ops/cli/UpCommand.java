@@ -74,8 +74,20 @@ public final class UpCommand implements Callable<Integer> {
             config = config.withSlurm(SlurmEndpoint.resolve(slurmUrl, slurmTokenFile, System.getenv()), partition);
         }
         LocalCluster cluster = new LocalCluster(config);
-        cluster.start();
-        cluster.awaitReady(participants * slots, Duration.ofSeconds(120));
+        CountDownLatch stopped = new CountDownLatch(1);
+        // Registered before anything starts: Ctrl-C during start-up (or a failed start) still stops what runs,
+        // Slurm jobs included.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            cluster.close();
+            stopped.countDown();
+        }, "imagine-shutdown"));
+        try {
+            cluster.start();
+            cluster.awaitReady(participants * slots, Duration.ofSeconds(120));
+        } catch (Exception e) {
+            cluster.close();
+            throw e;
+        }
         var out = spec.commandLine().getOut();
         out.printf("imagine is up in %d ms%n", (System.nanoTime() - start) / 1_000_000);
         out.printf("  ZooKeeper   %s (data under %s)%n", cluster.zkAddress(), varDir.resolve("zookeeper"));
@@ -90,11 +102,6 @@ public final class UpCommand implements Callable<Integer> {
         out.printf("  images      %s%n", varDir.resolve("images"));
         out.println("Press Ctrl-C to stop.");
         out.flush();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            cluster.close();
-            stopped.countDown();
-        }, "imagine-shutdown"));
         stopped.await();
         return 0;
     }

@@ -37,6 +37,7 @@ public final class LocalCluster implements AutoCloseable {
 
     private final LocalClusterConfig config;
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private boolean closed;
     private final List<GpuParticipant> participants = new ArrayList<>();
     private EmbeddedZooKeeper zookeeper;
     private ImagineController controller;
@@ -66,25 +67,25 @@ public final class LocalCluster implements AutoCloseable {
             System.setProperty("imagine.kernels.threads", Integer.toString(
                     Integer.getInteger("imagine.kernels.threads", Math.max(1, Runtime.getRuntime().availableProcessors() / slots))));
             zookeeper = new EmbeddedZooKeeper(config.zkDir(), config.zkPort()).start();
-            started.push(zookeeper);
+            register(zookeeper);
             controller = new ImagineController(zookeeper.connectString(), LocalClusterConfig.CLUSTER, "controller-1",
                     ModelRegistry.versions());
             if (slurm != null) {
                 controller.withSlurm(slurm, RECONCILE_INTERVAL);
             }
             controller.start();
-            started.push(controller);
+            register(controller);
             for (int i = 1; slurm == null && i <= config.participants(); i++) {
                 GpuParticipant participant = new GpuParticipant(participantConfig("worker-" + i)).start();
                 participants.add(participant);
-                started.push(participant);
+                register(participant);
             }
             api = startApi();
-            started.push(() -> api.stop());
+            register(() -> api.stop());
             LOG.info("API listening on {}", apiUrl());
             if (slurm != null) {
                 slurmParticipants = new SlurmParticipants(slurm, zookeeper.connectString(), config);
-                started.push(slurmParticipants);
+                register(slurmParticipants);
                 if (config.participants() > 0) {
                     slurmParticipants.scaleTo(config.participants() * config.slotsPerParticipant());
                 }
@@ -183,8 +184,21 @@ public final class LocalCluster implements AutoCloseable {
         return List.copyOf(participants);
     }
 
+    /**
+     * Keeps a started part for {@link #close}; a part that finished starting after close (Ctrl-C during
+     * start-up) is closed at once and start-up stops.
+     */
+    private synchronized void register(AutoCloseable part) throws Exception {
+        if (closed) {
+            part.close();
+            throw new IllegalStateException("stopped while starting");
+        }
+        started.push(part);
+    }
+
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         while (!started.isEmpty()) {
             AutoCloseable part = started.pop();
             try {
