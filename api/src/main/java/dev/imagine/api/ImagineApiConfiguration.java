@@ -22,6 +22,48 @@ public class ImagineApiConfiguration extends Configuration {
     @Min(1000)
     private long zkSessionTimeoutMillis = 10_000;
 
+    /** Helix cluster whose slots serve this API's jobs (capacities and slot counts are read from it). */
+    @NotEmpty
+    private String helixCluster = "imagine-cluster";
+
+    /** Backpressure: new Relax jobs are refused (429) while this many wait. */
+    @Min(1)
+    private int maxRelaxDepth = 100_000;
+
+    /** Must match the controller's: positions are computed with the same policy. */
+    @Min(0)
+    private long relaxPromoteAfterMillis = 600_000;
+
+    @JsonProperty
+    public String getHelixCluster() {
+        return helixCluster;
+    }
+
+    @JsonProperty
+    public void setHelixCluster(String helixCluster) {
+        this.helixCluster = helixCluster;
+    }
+
+    @JsonProperty
+    public int getMaxRelaxDepth() {
+        return maxRelaxDepth;
+    }
+
+    @JsonProperty
+    public void setMaxRelaxDepth(int maxRelaxDepth) {
+        this.maxRelaxDepth = maxRelaxDepth;
+    }
+
+    @JsonProperty
+    public long getRelaxPromoteAfterMillis() {
+        return relaxPromoteAfterMillis;
+    }
+
+    @JsonProperty
+    public void setRelaxPromoteAfterMillis(long relaxPromoteAfterMillis) {
+        this.relaxPromoteAfterMillis = relaxPromoteAfterMillis;
+    }
+
     @JsonProperty
     public String getZkAddress() {
         return zkAddress;

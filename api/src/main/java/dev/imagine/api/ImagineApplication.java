@@ -1,6 +1,13 @@
 package dev.imagine.api;
 
+import dev.imagine.api.auth.ApiKeyFilter;
+import dev.imagine.api.core.ClusterView;
 import dev.imagine.api.core.JobSubmitter;
+import dev.imagine.api.core.QueueEstimate;
+import dev.imagine.api.core.UsersCache;
+import dev.imagine.api.errors.LimitExceededMapper;
+import dev.imagine.api.resources.MeResource;
+import dev.imagine.core.scheduling.DispatchPolicy;
 import dev.imagine.api.core.ZooKeeperConnection;
 import dev.imagine.api.errors.BadRequestMapper;
 import dev.imagine.api.errors.InvalidJsonMapper;
@@ -59,12 +66,22 @@ public class ImagineApplication extends Application<ImagineApiConfiguration> {
         environment.lifecycle().manage(zk);
         SecureRandom seeds = new SecureRandom();
         PromptParser parser = new PromptParser(ModelRegistry.versions(), config.getDefaultModelVersion(), seeds::nextLong);
-        JobSubmitter submitter = new JobSubmitter(parser, zk, Clock.systemUTC());
+        Clock clock = Clock.systemUTC();
+        ClusterView cluster = new ClusterView(zk, config.getHelixCluster());
+        environment.lifecycle().manage(cluster);
+        UsersCache users = new UsersCache(zk);
+        environment.lifecycle().manage(users);
+        JobSubmitter submitter = new JobSubmitter(parser, zk, clock, config.getMaxRelaxDepth(), cluster);
         ImageStore images = new ImageStore(Path.of(config.getImageDir()).toAbsolutePath());
+        QueueEstimate estimates = new QueueEstimate(
+                new DispatchPolicy(Duration.ofMillis(config.getRelaxPromoteAfterMillis())), users, cluster, clock);
 
+        environment.jersey().register(new ApiKeyFilter(zk));
         environment.jersey().register(new ImagineResource(submitter, Lane.parse(config.getDefaultMode())));
-        environment.jersey().register(new JobsResource(zk, images));
+        environment.jersey().register(new JobsResource(zk, images, estimates, clock));
+        environment.jersey().register(new MeResource(zk, clock));
         environment.jersey().register(new HealthResource(zk));
+        environment.jersey().register(new LimitExceededMapper());
         environment.jersey().register(new BadRequestMapper());
         environment.jersey().register(new InvalidJsonMapper());
         environment.jersey().register(new ZooKeeperUnavailableMapper());

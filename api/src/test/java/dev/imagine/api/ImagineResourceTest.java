@@ -2,6 +2,8 @@ package dev.imagine.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.imagine.core.account.AccountStore;
+import dev.imagine.core.account.Plan;
 import dev.imagine.core.job.JobState;
 import dev.imagine.core.job.Lane;
 import dev.imagine.core.zk.EmbeddedZooKeeper;
@@ -31,6 +33,7 @@ class ImagineResourceTest {
     static DropwizardTestSupport<ImagineApiConfiguration> app;
     static CuratorFramework zk;
     static Client client;
+    static String key;
 
     @BeforeAll
     static void start() throws Exception {
@@ -41,6 +44,7 @@ class ImagineResourceTest {
         app.before();
         zk = ZkClients.connect(zookeeper.connectString(), Duration.ofSeconds(5));
         new JobStore(zk).ensureLayout();
+        key = new AccountStore(zk).create("ann", Plan.PRO, System.currentTimeMillis());
         client = new JerseyClientBuilder().build();
     }
 
@@ -61,7 +65,7 @@ class ImagineResourceTest {
         JobStore store = new JobStore(zk);
         int before = store.laneDepth(Lane.RELAX);
 
-        Response response = client.target(url("/v1/imagine")).request()
+        Response response = client.target(url("/v1/imagine")).request().header("Authorization", "Bearer " + key)
                 .post(Entity.json(Map.of("prompt", "a red fox in snow --ar 16:9 --seed 7 --relax")));
 
         assertThat(response.getStatus()).isEqualTo(202);
@@ -74,14 +78,14 @@ class ImagineResourceTest {
         assertThat(job.state()).isEqualTo(JobState.QUEUED);
         assertThat(job.spec().aspectWidth()).isEqualTo(16);
         assertThat(job.spec().seed()).isEqualTo(7);
-        assertThat(job.user()).isEqualTo("anonymous");
+        assertThat(job.user()).isEqualTo("ann");
     }
 
     @Test
     void rejectedPromptNamesTheFlagAndWritesNothing() throws Exception {
         int jobsBefore = zk.getChildren().forPath("/jobs").size();
 
-        Response response = client.target(url("/v1/imagine")).request()
+        Response response = client.target(url("/v1/imagine")).request().header("Authorization", "Bearer " + key)
                 .post(Entity.json(Map.of("prompt", "a fox --chaos 500")));
 
         assertThat(response.getStatus()).isEqualTo(400);
@@ -94,13 +98,13 @@ class ImagineResourceTest {
 
     @Test
     void queuedJobShowsItsStateAndNoGridYet() {
-        Response accepted = client.target(url("/v1/imagine")).request().post(Entity.json(Map.of("prompt", "a lighthouse")));
+        Response accepted = client.target(url("/v1/imagine")).request().header("Authorization", "Bearer " + key).post(Entity.json(Map.of("prompt", "a lighthouse")));
         String id = (String) accepted.readEntity(Map.class).get("id");
 
         @SuppressWarnings("unchecked")
-        Map<String, Object> job = client.target(url("/v1/jobs/" + id)).request().get(Map.class);
+        Map<String, Object> job = client.target(url("/v1/jobs/" + id)).request().header("Authorization", "Bearer " + key).get(Map.class);
         assertThat(job.get("state")).isEqualTo("QUEUED");
         assertThat(job.get("progress")).isEqualTo(0.0);
-        assertThat(client.target(url("/v1/jobs/" + id + "/grid.png")).request().get().getStatus()).isEqualTo(409);
+        assertThat(client.target(url("/v1/jobs/" + id + "/grid.png")).request().header("Authorization", "Bearer " + key).get().getStatus()).isEqualTo(409);
     }
 }

@@ -4,6 +4,8 @@ import dev.imagine.controller.dispatch.DispatchPass;
 import dev.imagine.controller.dispatch.Dispatcher;
 import dev.imagine.controller.dispatch.OrphanRecovery;
 import dev.imagine.controller.dispatch.Planner;
+import dev.imagine.core.scheduling.UserLoads;
+import dev.imagine.core.scheduling.DispatchPolicy;
 import dev.imagine.controller.helix.ClusterSetup;
 import dev.imagine.controller.helix.SlotAdmin;
 import dev.imagine.controller.helix.SlotView;
@@ -61,6 +63,7 @@ public final class ImagineController implements AutoCloseable {
     private Duration reconcileInterval;
     private SlotAdmin slotAdmin;
     private ReconcileLoop reconcileLoop;
+    private SchedulerSettings scheduler = SchedulerSettings.DEFAULTS;
 
     public ImagineController(String zkAddress, String cluster, String name, Collection<String> versions) {
         this.zkAddress = zkAddress;
@@ -82,6 +85,15 @@ public final class ImagineController implements AutoCloseable {
         return this;
     }
 
+    /** Scheduler knobs (Relax aging, planner hysteresis); call before {@link #start}. */
+    public ImagineController withScheduler(SchedulerSettings settings) {
+        if (state.get() != State.LATENT) {
+            throw new IllegalStateException("withScheduler must be called before start");
+        }
+        this.scheduler = settings;
+        return this;
+    }
+
     public ImagineController start() throws Exception {
         if (!state.compareAndSet(State.LATENT, State.STARTED)) {
             throw new IllegalStateException("controller " + name + " cannot be started more than once");
@@ -96,13 +108,15 @@ public final class ImagineController implements AutoCloseable {
             zk = ZkClients.connect(zkAddress, Duration.ofSeconds(10));
             JobStore store = new JobStore(zk);
             store.ensureLayout();
-            caches = List.of(watch(ZkPaths.LANES), watch(ZkPaths.ASSIGN), watch(ZkPaths.LEASES));
+            CuratorCache users = watch(ZkPaths.USERS);
+            caches = List.of(watch(ZkPaths.LANES), watch(ZkPaths.ASSIGN), watch(ZkPaths.LEASES), users);
             latch = new LeaderLatch(zk, ZkPaths.DISPATCHER_LEADER, name);
             latch.start();
-            Dispatcher dispatcher = new Dispatcher(store, slotView, clock);
+            Dispatcher dispatcher = new Dispatcher(store, slotView, new UserLoads(users),
+                    new DispatchPolicy(scheduler.relaxPromoteAfter()), clock);
             // A claim takes milliseconds; a minute covers a slot still loading weights when the job arrived.
             OrphanRecovery recovery = new OrphanRecovery(store, slotView, clock, Duration.ofSeconds(60));
-            Planner planner = new Planner(setup, slotView, store, clock, Duration.ofSeconds(30));
+            Planner planner = new Planner(setup, slotView, store, clock, scheduler.plannerMinimumHold());
             loop = Thread.ofPlatform().name("dispatcher-" + name).daemon()
                     .start(() -> runLoop(dispatcher, recovery, planner));
             if (slurm != null) {

@@ -11,6 +11,7 @@ import dev.imagine.ops.cli.models.ModelsCommand;
 import dev.imagine.ops.cli.partitions.PartitionsCommand;
 import dev.imagine.ops.cli.queue.QueueCommand;
 import dev.imagine.ops.cli.slots.SlotsCommand;
+import dev.imagine.ops.cli.users.UsersCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -19,7 +20,7 @@ import picocli.CommandLine.Command;
         description = "Run and operate an imagine text-to-image cluster.",
         subcommands = {UpCommand.class, SubmitCommand.class, ClusterCommand.class, PartitionsCommand.class,
                 SlotsCommand.class, QueueCommand.class, JobsCommand.class, ModelsCommand.class, CapacityCommand.class,
-                BenchCommand.class})
+                UsersCommand.class, BenchCommand.class})
 public final class ImagineCli {
 
     public static CommandLine commandLine() {

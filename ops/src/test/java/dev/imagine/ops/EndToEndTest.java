@@ -46,7 +46,7 @@ class EndToEndTest {
         cluster = new LocalCluster(new LocalClusterConfig(var, 0, "127.0.0.1", 0, 2, 1, ModelPreset.TINY, "v8",
                 Duration.ofSeconds(3))).start();
         cluster.awaitReady(2, Duration.ofSeconds(60));
-        api = new TestApi(cluster.apiUrl());
+        api = new TestApi(cluster.apiUrl(), cluster.devApiKey());
         zk = ZkClients.connect(cluster.zkAddress(), Duration.ofSeconds(10));
     }
 

@@ -73,7 +73,7 @@ class SlurmPoolTest {
                 Duration.ofSeconds(3)).withSlurm(endpoint, POOL)).start();
         helix = new SlotAdmin(cluster.zkAddress(), LocalClusterConfig.CLUSTER);
         zk = ZkClients.connect(cluster.zkAddress(), Duration.ofSeconds(10));
-        api = new TestApi(cluster.apiUrl());
+        api = new TestApi(cluster.apiUrl(), cluster.devApiKey());
     }
 
     @AfterAll

@@ -40,7 +40,7 @@ class SubmitCommandTest {
     @Test
     void printsTheIdFollowsProgressAndSavesTheGrid() throws Exception {
         Path out = var.resolve("grids");
-        CliRun run = run("submit", "--api", cluster.apiUrl(), "--out", out.toString(), "a red fox in snow --ar 3:2 --seed 7");
+        CliRun run = run("submit", "--api", cluster.apiUrl(), "--api-key", cluster.devApiKey(), "--out", out.toString(), "a red fox in snow --ar 3:2 --seed 7");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         Matcher submitted = Pattern.compile("^Submitted job (\\S+) \\(seed 7\\)", Pattern.MULTILINE).matcher(run.out());
@@ -53,7 +53,7 @@ class SubmitCommandTest {
 
     @Test
     void badPromptIsOneLineWithTheApisMessageAndExitCode2() {
-        CliRun run = run("submit", "--api", cluster.apiUrl(), "a fox --ar 0:1");
+        CliRun run = run("submit", "--api", cluster.apiUrl(), "--api-key", cluster.devApiKey(), "a fox --ar 0:1");
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err().strip()).doesNotContain("\n")
@@ -61,8 +61,16 @@ class SubmitCommandTest {
     }
 
     @Test
+    void unknownKeyIsOneLineWithTheApisMessage() {
+        CliRun run = run("submit", "--api", cluster.apiUrl(), "--api-key", "imk_" + "0".repeat(64), "a fox");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err().strip()).startsWith("error: the API refused (401): the API key is not valid");
+    }
+
+    @Test
     void unreachableApiSaysHowToFixIt() {
-        CliRun run = run("submit", "--api", "http://127.0.0.1:1", "a fox");
+        CliRun run = run("submit", "--api", "http://127.0.0.1:1", "--api-key", cluster.devApiKey(), "a fox");
 
         assertThat(run.exitCode()).isEqualTo(3);
         assertThat(run.err()).contains("Couldn't reach the API at http://127.0.0.1:1; is `ops/imagine up` running?");

@@ -14,11 +14,23 @@ import java.util.Set;
 final class TestApi {
     static final ObjectMapper JSON = new ObjectMapper();
     private final String baseUrl;
+    private final String apiKey;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    TestApi(String baseUrl) {
+    TestApi(String baseUrl, String apiKey) {
         this.baseUrl = baseUrl;
+        this.apiKey = apiKey;
+    }
+
+    /** The same API as another user (another key). */
+    TestApi as(String otherKey) {
+        return new TestApi(baseUrl, otherKey);
+    }
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path));
+        return apiKey == null ? builder : builder.header("Authorization", "Bearer " + apiKey);
     }
 
     record Reply(int status, byte[] body) {
@@ -32,7 +44,7 @@ final class TestApi {
     }
 
     Reply postRaw(String path, String body) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+        HttpRequest request = request(path)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
@@ -40,8 +52,12 @@ final class TestApi {
     }
 
     Reply get(String path) throws Exception {
-        HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET().build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> response = http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        return new Reply(response.statusCode(), response.body());
+    }
+
+    Reply delete(String path) throws Exception {
+        HttpResponse<byte[]> response = http.send(request(path).DELETE().build(), HttpResponse.BodyHandlers.ofByteArray());
         return new Reply(response.statusCode(), response.body());
     }
 

@@ -57,7 +57,7 @@ class WorkerDeathTest {
             throw new AssertionError(notReady.getMessage() + "\nproc-1:\n" + workers.get(0).log()
                     + "\nproc-2:\n" + workers.get(1).log(), notReady);
         }
-        TestApi api = new TestApi(cluster.apiUrl());
+        TestApi api = new TestApi(cluster.apiUrl(), cluster.devApiKey());
 
         String id = api.submit("a red fox in snow --ar 3:2 --seed 7 --q 2");
         JsonNode running = awaitProgress(api, id, 3);

@@ -3,6 +3,7 @@ package dev.imagine.participant;
 import dev.imagine.controller.helix.ClusterSetup;
 import dev.imagine.controller.helix.ModelAffinity;
 import dev.imagine.controller.helix.SlotNames;
+import dev.imagine.core.model.ModelNeeds;
 import dev.imagine.core.store.ImageStore;
 import dev.imagine.core.zk.JobStore;
 import dev.imagine.core.zk.ZkClients;
@@ -31,6 +32,9 @@ public final class GpuParticipant implements AutoCloseable {
 
     private enum State { LATENT, STARTED, CLOSED }
 
+    /** What a CPU slot reports as device memory unless configured: enough for every shipped version. */
+    static final int DEFAULT_DEVICE_MEMORY_MB = 24_576;
+
     private final ParticipantConfig config;
     private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
     private final List<SlotWorker> workers = new ArrayList<>();
@@ -58,6 +62,9 @@ public final class GpuParticipant implements AutoCloseable {
     private void startSequence() throws Exception {
         Map<String, SlotRuntime> runtimes = new LinkedHashMap<>();
         Map<String, String> attributes = new LinkedHashMap<>(config.attributes());
+        // The slot's capacity, which the API checks a job's model needs against (a real GPU node reports its card).
+        attributes.putIfAbsent(ModelNeeds.DEVICE_MEMORY_MB, Integer.toString(DEFAULT_DEVICE_MEMORY_MB));
+        attributes.putIfAbsent(ModelNeeds.DEVICE_KIND, "cpu");
         int threads = kernelThreads(config.slots());
         for (int i = 0; i < config.slots(); i++) {
             String slot = SlotNames.slot(config.pool(), config.instance(), i);

@@ -110,10 +110,12 @@ final class JobRunner {
             return;
         }
         String key = images.put(id, grid.png());
-        JobRecord completed = uploading.get().value().completed(key, grid.width(), grid.height(), clock.millis());
+        // Metered here, on the slot: the kernel time of this attempt, charged once in the completing transaction.
+        JobRecord completed = uploading.get().value().completed(key, grid.width(), grid.height(), clock.millis())
+                .metered(grid.elapsedMillis(), claimed.value().spec().lane().fastMillisFor(grid.elapsedMillis()));
         if (store.complete(uploading.get(), completed)) {
-            LOG.info("Job {} COMPLETED on slot {} in {} ms ({}x{})", completed.id(), slot.slot(),
-                    grid.elapsedMillis(), grid.width(), grid.height());
+            LOG.info("Job {} COMPLETED on slot {} in {} ms ({}x{}), {} ms of Fast time charged to {}", completed.id(),
+                    slot.slot(), grid.elapsedMillis(), grid.width(), grid.height(), completed.chargedMillis(), completed.user());
         } else {
             LOG.warn("Job {} lost its lease during upload on slot {}; the re-run will store it", completed.id(), slot.slot());
         }

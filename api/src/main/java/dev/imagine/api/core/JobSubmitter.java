@@ -1,5 +1,9 @@
 package dev.imagine.api.core;
 
+import dev.imagine.api.errors.ApiException;
+import dev.imagine.core.account.Account;
+import dev.imagine.core.account.LimitExceededException;
+import dev.imagine.core.account.Plan;
 import dev.imagine.core.job.JobIds;
 import dev.imagine.core.job.JobRecord;
 import dev.imagine.core.job.JobSpec;
@@ -7,27 +11,99 @@ import dev.imagine.core.job.Lane;
 import dev.imagine.core.prompt.PromptParser;
 import dev.imagine.core.zk.JobStore;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
 
 /**
- * Parse, validate, queue: the whole accept path. Nothing is written unless the prompt is valid, and
- * then the job record and its lane entry are written together in one ZooKeeper transaction.
+ * Parse, check, queue: the whole accept path. Nothing is written unless the prompt is valid and the plan
+ * allows it; then the job record, its lane entry and the user's counters are written in one ZooKeeper
+ * transaction, with the plan's rules applied to the account as that transaction sees it.
  */
 public final class JobSubmitter {
     private final PromptParser parser;
     private final ZooKeeperConnection zk;
     private final Clock clock;
+    private final int maxRelaxDepth;
+    private final ClusterView cluster;
 
-    public JobSubmitter(PromptParser parser, ZooKeeperConnection zk, Clock clock) {
+    public JobSubmitter(PromptParser parser, ZooKeeperConnection zk, Clock clock, int maxRelaxDepth,
+                        ClusterView cluster) {
         this.parser = parser;
         this.zk = zk;
         this.clock = clock;
+        this.maxRelaxDepth = maxRelaxDepth;
+        this.cluster = cluster;
     }
 
-    public JobRecord submit(String prompt, Lane lane, String user) throws Exception {
-        JobSpec spec = parser.parse(prompt, lane);
+    public JobRecord submit(String prompt, Lane requested, Account caller) throws Exception {
+        JobSpec spec = parser.parse(prompt, requested);
+        cluster.check(spec.modelVersion());
+        if (spec.lane() == Lane.RELAX && !caller.plan().relaxIncluded()) {
+            throw new ApiException(403, "Relax mode is not part of the " + caller.plan().key()
+                    + " plan; submit with --fast or --turbo, or move to the standard plan or above", "mode");
+        }
+        JobStore store = new JobStore(zk.client());
         long now = clock.millis();
-        JobRecord job = JobRecord.queued(JobIds.next(now), user, spec, now);
-        new JobStore(zk.client()).submit(job);
-        return job;
+        String id = JobIds.next(now);
+        return store.submit(caller.name(), account -> admit(account, spec, id, now, store));
+    }
+
+    private JobStore.Admitted admit(Account account, JobSpec spec, String id, long now, JobStore store) {
+        Plan plan = account.plan();
+        if (account.waiting() >= plan.maxWaiting()) {
+            throw new LimitExceededException("waiting", "you have " + account.waiting() + " jobs waiting, the most the "
+                    + plan.key() + " plan allows; submit again when one has started", 10);
+        }
+        JobSpec admitted = spec;
+        String note = null;
+        if (spec.lane() != Lane.RELAX && account.fastMillisLeft(now) <= 0) {
+            if (!plan.relaxIncluded()) {
+                throw new LimitExceededException("fast-time", "your Fast time for this month ("
+                        + hours(plan.fastMillisPerMonth()) + " h on the " + plan.key() + " plan) is used up; it renews on "
+                        + nextMonth(now) + " UTC", secondsToNextMonth(now));
+            }
+            admitted = withLane(spec, Lane.RELAX);
+            note = "Fast time used up this month: moved from " + spec.lane().pathName() + " to relax";
+        }
+        if (admitted.lane() == Lane.RELAX) {
+            checkRelaxDepth(store);
+        }
+        JobRecord job = JobRecord.queued(id, account.name(), admitted, now).withNote(note);
+        return new JobStore.Admitted(job, account.withCounts(1, 0));
+    }
+
+    /** Backpressure: above the configured depth new Relax jobs are refused until the lane drains. */
+    private void checkRelaxDepth(JobStore store) {
+        int depth;
+        try {
+            depth = store.laneDepth(Lane.RELAX);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        if (depth >= maxRelaxDepth) {
+            throw new LimitExceededException("relax-depth", "the Relax queue is full (" + depth
+                    + " jobs waiting); try again in a minute, or use --fast", 60);
+        }
+    }
+
+    private static JobSpec withLane(JobSpec s, Lane lane) {
+        return new JobSpec(s.prompt(), s.negativePrompt(), s.modelVersion(), s.aspectWidth(), s.aspectHeight(), s.seed(),
+                s.quality(), s.stylize(), s.chaos(), lane);
+    }
+
+    private static String hours(long millis) {
+        return String.valueOf(Math.round(millis / 360_000.0) / 10.0).replaceAll("\\.0$", "");
+    }
+
+    private static String nextMonth(long now) {
+        return YearMonth.from(Instant.ofEpochMilli(now).atOffset(ZoneOffset.UTC)).plusMonths(1).atDay(1).toString();
+    }
+
+    private static long secondsToNextMonth(long now) {
+        Instant next = YearMonth.from(Instant.ofEpochMilli(now).atOffset(ZoneOffset.UTC)).plusMonths(1).atDay(1)
+                .atStartOfDay().toInstant(ZoneOffset.UTC);
+        return Math.max(1, Duration.between(Instant.ofEpochMilli(now), next).toSeconds());
     }
 }

@@ -7,7 +7,9 @@ import dev.imagine.core.job.JobState;
 
 /**
  * A job as the REST API shows it. Durations are derived from the record's timestamps; a duration
- * whose end has not happened yet is absent.
+ * whose end has not happened yet is absent. A waiting job shows its {@code position} among the jobs of its
+ * model version (0: next to start) and an {@code estimatedStartMillis}; a completed one the GPU time it took
+ * and the Fast time it was charged.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobView(
@@ -22,6 +24,11 @@ public record JobView(
         String slot,
         String worker,
         String error,
+        String note,
+        Integer position,
+        Long estimatedStartMillis,
+        Long gpuMillis,
+        Long chargedFastMillis,
         String gridUrl,
         Integer width,
         Integer height,
@@ -31,7 +38,10 @@ public record JobView(
     public record Timings(long submittedAtMillis, Long queueWaitMillis, Long processingMillis, Long totalMillis) {
     }
 
-    public static JobView of(JobRecord job) {
+    /**
+     * @param estimate position in its queue and estimated start, for a waiting job (else null)
+     */
+    public static JobView of(JobRecord job, dev.imagine.api.core.QueueEstimate.Estimate estimate) {
         boolean done = job.state() == JobState.COMPLETED;
         double progress = done ? 1.0 : job.totalSteps() == 0 ? 0.0 : (double) job.step() / job.totalSteps();
         Long wait = job.dispatchedAtMillis() == 0 ? null : job.dispatchedAtMillis() - job.queuedAtMillis();
@@ -39,7 +49,9 @@ public record JobView(
                 : job.completedAtMillis() - job.startedAtMillis();
         Long total = job.completedAtMillis() == 0 ? null : job.completedAtMillis() - job.submittedAtMillis();
         return new JobView(job.id(), job.state(), progress, job.step(), job.totalSteps(),
-                job.spec().lane().pathName(), job.spec(), job.attempts(), job.slot(), job.worker(), job.error(),
+                job.spec().lane().pathName(), job.spec(), job.attempts(), job.slot(), job.worker(), job.error(), job.note(),
+                estimate == null ? null : estimate.position(), estimate == null ? null : estimate.estimatedStartMillis(),
+                done ? job.gpuMillis() : null, done ? job.chargedMillis() : null,
                 done ? "/v1/jobs/" + job.id() + "/grid.png" : null,
                 done ? job.imageWidth() : null, done ? job.imageHeight() : null,
                 new Timings(job.submittedAtMillis(), wait, processing, total));

@@ -1,5 +1,13 @@
 package dev.imagine.api.dto;
 
-/** Answer to an accepted submission (202): where to follow the job. */
-public record SubmitResponse(String id, String state, long seed, String statusUrl) {
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * Answer to an accepted submission (202): where to follow the job.
+ *
+ * @param lane the lane it was queued in (Relax when Fast time ran out)
+ * @param note why the scheduler changed something the caller asked for, if it did
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record SubmitResponse(String id, String state, long seed, String lane, String note, String statusUrl) {
 }

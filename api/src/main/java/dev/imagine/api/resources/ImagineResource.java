@@ -14,15 +14,15 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
-import java.util.regex.Pattern;
+import dev.imagine.api.auth.Caller;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
 
 /** {@code POST /v1/imagine}: accept, validate and queue a prompt; 202 with the job id. */
 @Path("/v1/imagine")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
 public final class ImagineResource {
-    private static final Pattern USER = Pattern.compile("[A-Za-z0-9_.@-]{1,64}");
-
     private final JobSubmitter submitter;
     private final Lane defaultLane;
 
@@ -32,23 +32,20 @@ public final class ImagineResource {
     }
 
     @POST
-    public Response imagine(ImagineRequest request) throws Exception {
+    public Response imagine(ImagineRequest request, @Context ContainerRequestContext context) throws Exception {
         if (request == null) {
             throw new BadRequestException("prompt", "request body is empty; send {\"prompt\": \"a red fox in snow\"}");
         }
         Lane lane = lane(request.mode());
-        String user = request.user() == null ? "anonymous" : request.user();
-        if (!USER.matcher(user).matches()) {
-            throw new BadRequestException("user", "user must be 1–64 letters, digits or _ . @ -");
-        }
         JobRecord job;
         try {
-            job = submitter.submit(request.prompt(), lane, user);
+            job = submitter.submit(request.prompt(), lane, Caller.of(context));
         } catch (PromptException e) {
             throw new BadRequestException(e.field(), e.getMessage());
         }
         String statusUrl = "/v1/jobs/" + job.id();
-        return Response.accepted(new SubmitResponse(job.id(), job.state().name(), job.spec().seed(), statusUrl))
+        return Response.accepted(new SubmitResponse(job.id(), job.state().name(), job.spec().seed(),
+                        job.spec().lane().pathName(), job.note(), statusUrl))
                 .location(URI.create(statusUrl)).build();
     }
 

@@ -1,57 +1,102 @@
 package dev.imagine.api.resources;
 
+import dev.imagine.api.auth.Caller;
+import dev.imagine.api.core.QueueEstimate;
 import dev.imagine.api.core.ZooKeeperConnection;
 import dev.imagine.api.dto.ErrorMessage;
 import dev.imagine.api.dto.JobView;
+import dev.imagine.api.errors.ApiException;
 import dev.imagine.core.job.JobRecord;
 import dev.imagine.core.job.JobState;
 import dev.imagine.core.store.ImageStore;
 import dev.imagine.core.zk.JobStore;
 import dev.imagine.core.zk.Versioned;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-/** {@code GET /v1/jobs/{id}} (state, progress, timings), {@code .../grid.png} and {@code .../preview.png}. */
+/**
+ * {@code GET /v1/jobs/{id}} (state, progress, timings; position and estimated start while waiting),
+ * {@code DELETE /v1/jobs/{id}} (cancel), {@code .../grid.png} and {@code .../preview.png}. A caller sees only
+ * their own jobs: another user's job id is a 404, exactly like an id that does not exist.
+ */
 @Path("/v1/jobs/{id}")
 public final class JobsResource {
     private static final Pattern ID = Pattern.compile("[a-z0-9]{1,20}-[a-z0-9]{1,20}");
+    /** A cancel racing the dispatcher or a worker re-reads and tries again this often. */
+    private static final int CANCEL_ATTEMPTS = 10;
 
     private final ZooKeeperConnection zk;
     private final ImageStore images;
+    private final QueueEstimate estimates;
+    private final Clock clock;
 
-    public JobsResource(ZooKeeperConnection zk, ImageStore images) {
+    public JobsResource(ZooKeeperConnection zk, ImageStore images, QueueEstimate estimates, Clock clock) {
         this.zk = zk;
         this.images = images;
+        this.estimates = estimates;
+        this.clock = clock;
     }
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    public Response job(@PathParam("id") String id) throws Exception {
-        Optional<JobRecord> job = find(id);
-        return job.isPresent() ? Response.ok(JobView.of(job.get())).build() : notFound(id);
+    public Response job(@PathParam("id") String id, @Context ContainerRequestContext context) throws Exception {
+        Optional<Versioned<JobRecord>> job = find(id, context);
+        if (job.isEmpty()) {
+            return notFound(id);
+        }
+        JobRecord record = job.get().value();
+        QueueEstimate.Estimate estimate = record.state() == JobState.QUEUED ? estimates.of(record, store()) : null;
+        return Response.ok(JobView.of(record, estimate)).build();
+    }
+
+    /** Cancels a waiting or running job; a running one stops at its next step and frees its slot. */
+    @DELETE
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response cancel(@PathParam("id") String id, @Context ContainerRequestContext context) throws Exception {
+        for (int attempt = 0; attempt < CANCEL_ATTEMPTS; attempt++) {
+            Optional<Versioned<JobRecord>> job = find(id, context);
+            if (job.isEmpty()) {
+                return notFound(id);
+            }
+            JobState state = job.get().value().state();
+            if (state.isTerminal()) {
+                throw new ApiException(409, "job " + id + " is already " + state + "; only waiting or running jobs can be cancelled", "id");
+            }
+            if (!state.canMoveTo(JobState.CANCELLED)) {
+                throw new ApiException(409, "job " + id + " is " + state + " (its grid is being stored); it can no longer be cancelled", "id");
+            }
+            if (store().cancel(job.get(), "cancelled by " + Caller.of(context).name(), clock.millis())) {
+                return Response.ok(JobView.of(store().get(id).orElseThrow().value(), null)).build();
+            }
+        }
+        throw new ApiException(409, "job " + id + " kept changing while cancelling; try again", "id");
     }
 
     @GET
     @Path("grid.png")
     @Produces({"image/png", MediaType.APPLICATION_JSON})
-    public Response grid(@PathParam("id") String id) throws Exception {
-        Optional<JobRecord> job = find(id);
+    public Response grid(@PathParam("id") String id, @Context ContainerRequestContext context) throws Exception {
+        Optional<Versioned<JobRecord>> job = find(id, context);
         if (job.isEmpty()) {
             return notFound(id);
         }
-        if (job.get().state() != JobState.COMPLETED) {
+        if (job.get().value().state() != JobState.COMPLETED) {
             return Response.status(409).type(MediaType.APPLICATION_JSON_TYPE)
-                    .entity(new ErrorMessage(409, "job " + id + " is " + job.get().state()
+                    .entity(new ErrorMessage(409, "job " + id + " is " + job.get().value().state()
                             + "; its grid exists once it is COMPLETED (poll /v1/jobs/" + id + ")", "id")).build();
         }
-        Optional<InputStream> png = images.open(job.get().imagePath());
+        Optional<InputStream> png = images.open(job.get().value().imagePath());
         if (png.isEmpty()) {
             return Response.status(410).type(MediaType.APPLICATION_JSON_TYPE)
                     .entity(new ErrorMessage(410, "the grid of job " + id + " is no longer in the image store", "id"))
@@ -64,8 +109,8 @@ public final class JobsResource {
     @GET
     @Path("preview.png")
     @Produces({"image/png", MediaType.APPLICATION_JSON})
-    public Response preview(@PathParam("id") String id) throws Exception {
-        if (find(id).isEmpty()) {
+    public Response preview(@PathParam("id") String id, @Context ContainerRequestContext context) throws Exception {
+        if (find(id, context).isEmpty()) {
             return notFound(id);
         }
         Optional<InputStream> png = images.open(ImageStore.previewKey(id) + ".png");
@@ -77,11 +122,17 @@ public final class JobsResource {
         return Response.ok(png.get(), "image/png").build();
     }
 
-    private Optional<JobRecord> find(String id) throws Exception {
+    /** The caller's own job; another user's is as absent as one that never existed. */
+    private Optional<Versioned<JobRecord>> find(String id, ContainerRequestContext context) throws Exception {
         if (!ID.matcher(id).matches()) {
             return Optional.empty();
         }
-        return new JobStore(zk.client()).get(id).map(Versioned::value);
+        String caller = Caller.of(context).name();
+        return store().get(id).filter(job -> caller.equals(job.value().user()));
+    }
+
+    private JobStore store() {
+        return new JobStore(zk.client());
     }
 
     private static Response notFound(String id) {

@@ -2,6 +2,12 @@ package dev.imagine.controller.dispatch;
 
 import dev.imagine.controller.helix.Slot;
 import dev.imagine.controller.helix.SlotView;
+import dev.imagine.core.scheduling.Assignment;
+import dev.imagine.core.scheduling.DispatchPolicy;
+import dev.imagine.core.scheduling.FreeSlot;
+import dev.imagine.core.scheduling.SchedulingSnapshot;
+import dev.imagine.core.scheduling.UserLoads;
+import dev.imagine.core.scheduling.WaitingJob;
 import dev.imagine.core.job.JobRecord;
 import dev.imagine.core.job.JobState;
 import dev.imagine.core.job.Lane;
@@ -9,8 +15,7 @@ import dev.imagine.core.zk.JobStore;
 import dev.imagine.core.zk.LaneEntry;
 import dev.imagine.core.zk.Versioned;
 import java.time.Clock;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -21,81 +26,106 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hands queued jobs to free slots, lanes in order (Turbo, then Fast, then Relax), each lane front to
- * back, and only to a slot whose ExternalView state already holds the job's model version. A job whose
- * version has no free slot is skipped, not waited on, so it cannot block jobs of other versions.
- * Runs only on the elected leader; every hand-off is one versioned ZooKeeper transaction.
+ * One dispatch cycle: read a snapshot (lane entries, users' loads, free slots from Helix's ExternalView),
+ * let the {@link DispatchPolicy} decide, then bind each decision in its own versioned transaction. A binding
+ * that loses a race (the job moved, the user reached the limit meanwhile) is skipped; the next pass starts
+ * from ZooKeeper again. Runs only on the elected leader.
  */
 public final class Dispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
 
     private final JobStore store;
     private final SlotView slots;
+    private final UserLoads users;
+    private final DispatchPolicy policy;
     private final Clock clock;
 
-    public Dispatcher(JobStore store, SlotView slots, Clock clock) {
+    public Dispatcher(JobStore store, SlotView slots, UserLoads users, DispatchPolicy policy, Clock clock) {
         this.store = store;
         this.slots = slots;
+        this.users = users;
+        this.policy = policy;
         this.clock = clock;
     }
 
     public DispatchPass dispatchOnce() throws Exception {
         List<Slot> all = slots.slots();
-        Map<String, Deque<Slot>> free = freeSlotsByVersion(all);
-        Set<String> heldVersions = new HashSet<>();
-        for (Slot slot : all) {
-            if (slot.live() && slot.version() != null) {
-                heldVersions.add(slot.version());
-            }
-        }
-        int dispatched = 0;
-        Map<String, Integer> waiting = new HashMap<>();
+        Map<String, LaneEntry> entries = new HashMap<>();
+        List<WaitingJob> waiting = new ArrayList<>();
+        Set<String> userNames = new HashSet<>();
         for (Lane lane : Lane.values()) {
             for (LaneEntry entry : store.laneEntries(lane)) {
-                // The version is in the entry's name: a job no free slot can take costs no read.
-                String named = entry.modelVersion();
-                if (named != null && !hasFree(free, named)) {
-                    waiting.merge(named, 1, Integer::sum);
-                    continue;
-                }
-                Optional<Versioned<JobRecord>> job = store.get(entry.jobId());
-                if (job.isEmpty() || job.get().value().state() != JobState.QUEUED) {
-                    // Cannot come from our transactions; an entry left by hand would otherwise be read every pass.
-                    LOG.warn("Removing lane entry {}: its job {} is {}", entry.path(), entry.jobId(),
-                            job.map(j -> j.value().state().name()).orElse("gone"));
-                    store.removeStaleLaneEntry(entry);
-                    continue;
-                }
-                String version = job.get().value().spec().modelVersion();
-                if (!hasFree(free, version)) {
-                    waiting.merge(version, 1, Integer::sum);
-                    continue;
-                }
-                Slot slot = free.get(version).poll();
-                if (store.dispatch(entry, job.get(), slot.name(), clock.millis())) {
-                    dispatched++;
-                    LOG.info("Dispatched job {} ({} lane, {}) to slot {} on {}", entry.jobId(), lane.pathName(),
-                            version, slot.name(), slot.instance());
-                } else {
-                    LOG.info("Job {} moved while dispatching; will look again", entry.jobId());
+                Optional<WaitingJob> job = waitingJob(entry);
+                if (job.isPresent()) {
+                    entries.put(job.get().ref(), entry);
+                    waiting.add(job.get());
+                    userNames.add(job.get().user());
                 }
             }
         }
-        Set<String> unserved = new HashSet<>(waiting.keySet());
-        unserved.removeAll(heldVersions);
-        return new DispatchPass(dispatched, waiting, unserved);
+        SchedulingSnapshot snapshot = new SchedulingSnapshot(clock.millis(), waiting, users.of(userNames), freeSlots(all));
+        int dispatched = 0;
+        Map<String, Integer> left = new HashMap<>();
+        for (WaitingJob job : waiting) {
+            left.merge(job.version(), 1, Integer::sum);
+        }
+        for (Assignment assignment : policy.decide(snapshot)) {
+            if (bind(entries.get(assignment.job().ref()), assignment)) {
+                dispatched++;
+                left.merge(assignment.job().version(), -1, Integer::sum);
+            }
+        }
+        left.values().removeIf(n -> n <= 0);
+        Set<String> held = new HashSet<>();
+        for (Slot slot : all) {
+            if (slot.live() && slot.version() != null) {
+                held.add(slot.version());
+            }
+        }
+        Set<String> unserved = new HashSet<>(left.keySet());
+        unserved.removeAll(held);
+        return new DispatchPass(dispatched, left, unserved);
     }
 
-    private static boolean hasFree(Map<String, Deque<Slot>> free, String version) {
-        Deque<Slot> slots = free.get(version);
-        return slots != null && !slots.isEmpty();
+    private boolean bind(LaneEntry entry, Assignment assignment) throws Exception {
+        String id = entry.jobId();
+        Optional<Versioned<JobRecord>> job = store.get(id);
+        if (job.isEmpty() || job.get().value().state() != JobState.QUEUED) {
+            // Cannot come from our transactions; an entry left by hand would otherwise be read every pass.
+            LOG.warn("Removing lane entry {}: its job {} is {}", entry.path(), id,
+                    job.map(j -> j.value().state().name()).orElse("gone"));
+            store.removeStaleLaneEntry(entry);
+            return false;
+        }
+        if (store.dispatch(entry, job.get(), assignment.slot(), clock.millis())) {
+            LOG.info("Dispatched job {} ({} lane, {}, user {}) to slot {}", id, entry.lane().pathName(),
+                    assignment.job().version(), assignment.job().user(), assignment.slot());
+            return true;
+        }
+        LOG.info("Job {} moved or its user reached the running limit while dispatching; will look again", id);
+        return false;
     }
 
-    private Map<String, Deque<Slot>> freeSlotsByVersion(List<Slot> all) throws Exception {
-        Map<String, Deque<Slot>> free = new HashMap<>();
+    /** What the policy needs from an entry; an entry from before versions and users were in names costs one read. */
+    private Optional<WaitingJob> waitingJob(LaneEntry entry) throws Exception {
+        if (entry.modelVersion() != null && entry.user() != null) {
+            return Optional.of(WaitingJob.of(entry, clock.millis()));
+        }
+        Optional<Versioned<JobRecord>> job = store.get(entry.jobId());
+        if (job.isEmpty()) {
+            store.removeStaleLaneEntry(entry);
+            return Optional.empty();
+        }
+        LaneEntry named = new LaneEntry(entry.lane(), entry.name(), entry.jobId(), job.get().value().spec().modelVersion(),
+                job.get().value().user(), entry.requeued(), entry.sequence());
+        return Optional.of(WaitingJob.of(named, clock.millis()));
+    }
+
+    private List<FreeSlot> freeSlots(List<Slot> all) throws Exception {
+        List<FreeSlot> free = new ArrayList<>();
         for (Slot slot : all) {
             if (slot.live() && slot.enabled() && slot.version() != null && store.assignments(slot.name()).isEmpty()) {
-                free.computeIfAbsent(slot.version(), v -> new ArrayDeque<>()).add(slot);
+                free.add(new FreeSlot(slot.name(), slot.version()));
             }
         }
         return free;

@@ -20,4 +20,21 @@ public final class JobIds {
         }
         return id.toString();
     }
+
+    /** Ids older than this (2017) were not made by {@link #next}. */
+    private static final long EARLIEST_MILLIS = 1_500_000_000_000L;
+
+    /** The submission time an id carries, or 0 for an id not made here (tests, hand-written). */
+    public static long millisOf(String id) {
+        int dash = id.indexOf('-');
+        if (dash <= 0 || dash > 12) {
+            return 0;
+        }
+        try {
+            long millis = Long.parseLong(id.substring(0, dash), 36);
+            return millis >= EARLIEST_MILLIS ? millis : 0;
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
 }

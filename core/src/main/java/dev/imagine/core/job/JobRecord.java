@@ -6,6 +6,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * The job as stored in ZooKeeper under {@code /jobs/<id>}: one JSON document, updated with
  * versioned compare-and-set so that two writers can never both win a transition.
  * Times are epoch milliseconds; zero means "not yet".
+ *
+ * <p>{@code gpuMillis} is the kernel time the completing attempt measured on its slot; {@code chargedMillis}
+ * the Fast time it cost its user (Turbo twice, Relax nothing), charged once, in the completing transaction.
+ * {@code note} tells the user something the scheduler decided, e.g. that Fast time ran out and the job went to Relax.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobRecord(
@@ -26,57 +30,74 @@ public record JobRecord(
         long queuedAtMillis,
         long dispatchedAtMillis,
         long startedAtMillis,
-        long completedAtMillis) {
+        long completedAtMillis,
+        long gpuMillis,
+        long chargedMillis,
+        String note) {
 
     public static JobRecord queued(String id, String user, JobSpec spec, long nowMillis) {
         return new JobRecord(id, user, spec, JobState.QUEUED, 0, 0, 0, null, null, null, 0, 0, null,
-                nowMillis, nowMillis, 0, 0, 0);
+                nowMillis, nowMillis, 0, 0, 0, 0, 0, null);
     }
 
     public JobRecord dispatchedTo(String newSlot, long nowMillis) {
         return new JobRecord(id, user, spec, state.checkedMoveTo(JobState.DISPATCHED), attempts, 0, 0,
-                newSlot, null, null, 0, 0, null, submittedAtMillis, queuedAtMillis, nowMillis, 0, 0);
+                newSlot, null, null, 0, 0, null, submittedAtMillis, queuedAtMillis, nowMillis, 0, 0, gpuMillis, chargedMillis, note);
     }
 
     public JobRecord processingOn(String newWorker, int steps, long nowMillis) {
         return new JobRecord(id, user, spec, state.checkedMoveTo(JobState.PROCESSING), attempts + 1, 0,
                 steps, slot, newWorker, null, 0, 0, null, submittedAtMillis, queuedAtMillis,
-                dispatchedAtMillis, nowMillis, 0);
+                dispatchedAtMillis, nowMillis, 0, gpuMillis, chargedMillis, note);
     }
 
     public JobRecord withProgress(int newStep, int steps) {
         return new JobRecord(id, user, spec, state, attempts, newStep, steps, slot, worker, null, 0, 0, null,
-                submittedAtMillis, queuedAtMillis, dispatchedAtMillis, startedAtMillis, 0);
+                submittedAtMillis, queuedAtMillis, dispatchedAtMillis, startedAtMillis, 0, gpuMillis, chargedMillis, note);
     }
 
     public JobRecord uploading() {
         return new JobRecord(id, user, spec, state.checkedMoveTo(JobState.UPLOADING), attempts, totalSteps,
                 totalSteps, slot, worker, null, 0, 0, null, submittedAtMillis, queuedAtMillis,
-                dispatchedAtMillis, startedAtMillis, 0);
+                dispatchedAtMillis, startedAtMillis, 0, gpuMillis, chargedMillis, note);
     }
 
     public JobRecord completed(String path, int width, int height, long nowMillis) {
         return new JobRecord(id, user, spec, state.checkedMoveTo(JobState.COMPLETED), attempts, totalSteps,
                 totalSteps, slot, worker, path, width, height, null, submittedAtMillis, queuedAtMillis,
-                dispatchedAtMillis, startedAtMillis, nowMillis);
+                dispatchedAtMillis, startedAtMillis, nowMillis, gpuMillis, chargedMillis, note);
+    }
+
+    /** The kernel time of this attempt and the Fast time it costs, set as the job completes. */
+    public JobRecord metered(long measuredGpuMillis, long charge) {
+        return new JobRecord(id, user, spec, state, attempts, step, totalSteps, slot, worker, imagePath, imageWidth,
+                imageHeight, error, submittedAtMillis, queuedAtMillis, dispatchedAtMillis, startedAtMillis,
+                completedAtMillis, measuredGpuMillis, charge, note);
+    }
+
+    /** What the scheduler tells the user about this job (a lane fallback, say). */
+    public JobRecord withNote(String newNote) {
+        return new JobRecord(id, user, spec, state, attempts, step, totalSteps, slot, worker, imagePath, imageWidth,
+                imageHeight, error, submittedAtMillis, queuedAtMillis, dispatchedAtMillis, startedAtMillis,
+                completedAtMillis, gpuMillis, chargedMillis, newNote);
     }
 
     /** Back to its lane after a lost lease or a vanished slot; the spec (and so the seed) is kept. */
     public JobRecord requeued(String reason, long nowMillis) {
         return new JobRecord(id, user, spec, state.checkedMoveTo(JobState.QUEUED), attempts, 0, 0, null, null,
-                null, 0, 0, reason, submittedAtMillis, nowMillis, 0, 0, 0);
+                null, 0, 0, reason, submittedAtMillis, nowMillis, 0, 0, 0, gpuMillis, chargedMillis, note);
     }
 
     /** Stopped by an operator; the slot and worker it had stay on record for the audit trail. */
     public JobRecord cancelled(String reason, long nowMillis) {
         return new JobRecord(id, user, spec, state.checkedMoveTo(JobState.CANCELLED), attempts, step, totalSteps,
                 slot, worker, null, 0, 0, reason, submittedAtMillis, queuedAtMillis, dispatchedAtMillis,
-                startedAtMillis, nowMillis);
+                startedAtMillis, nowMillis, gpuMillis, chargedMillis, note);
     }
 
     public JobRecord failed(String reason, long nowMillis) {
         return new JobRecord(id, user, spec, state.checkedMoveTo(JobState.FAILED), attempts, step, totalSteps,
                 slot, worker, null, 0, 0, reason, submittedAtMillis, queuedAtMillis, dispatchedAtMillis,
-                startedAtMillis, nowMillis);
+                startedAtMillis, nowMillis, gpuMillis, chargedMillis, note);
     }
 }

@@ -12,6 +12,15 @@ public enum Lane {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** Fast time a job of this lane costs per millisecond of GPU time: Turbo twice, Relax nothing (seed, ch. 0). */
+    public long fastMillisFor(long gpuMillis) {
+        return switch (this) {
+            case TURBO -> 2 * gpuMillis;
+            case FAST -> gpuMillis;
+            case RELAX -> 0;
+        };
+    }
+
     public static Lane parse(String value) {
         for (Lane lane : values()) {
             if (lane.pathName().equalsIgnoreCase(value.trim())) {

@@ -1,31 +1,56 @@
 package dev.imagine.core.zk;
 
+import dev.imagine.core.account.Account;
+import dev.imagine.core.account.AccountStore;
 import dev.imagine.core.job.JobRecord;
 import dev.imagine.core.job.JobState;
 import dev.imagine.core.job.Lane;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.curator.framework.api.transaction.CuratorTransactionResult;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.OpResult;
 import org.apache.zookeeper.data.Stat;
 
 /**
  * Every ZooKeeper read and write of the job protocol. State changes that belong together are one
  * ZooKeeper transaction, guarded by the job record's version, so a crash between two writes can
  * neither lose nor duplicate a job, and of two racing writers exactly one wins.
+ *
+ * <p>Each transition that changes how many jobs a user has waiting or running also compare-and-sets the
+ * user's account znode in the same transaction, so the live counters are exact: a lost race on the account
+ * alone (another job of the same user moved) is re-read and retried; a lost race on the job is lost.
  */
 public final class JobStore {
     /** Claims a job may have before a failure is final. */
     public static final int MAX_ATTEMPTS = 3;
 
+    /** Retries of a transaction whose only conflict was the user's account moving under it. */
+    private static final int ACCOUNT_RETRIES = 50;
+
     private final CuratorFramework zk;
+    private final AccountStore accounts;
 
     public JobStore(CuratorFramework zk) {
         this.zk = zk;
+        this.accounts = new AccountStore(zk);
+    }
+
+    /**
+     * The plan rules of one submission, applied to the submitter's account as it is in the transaction:
+     * returns the job to write (its lane may change, e.g. to Relax) and the account after it, or throws
+     * to refuse (nothing is written).
+     */
+    public interface Admission {
+        Admitted admit(Account account);
+    }
+
+    public record Admitted(JobRecord job, Account account) {
     }
 
     public CuratorFramework client() {
@@ -34,7 +59,7 @@ public final class JobStore {
 
     /** Creates the fixed parents once; safe to call from every process at start. */
     public void ensureLayout() throws Exception {
-        List<String> parents = new ArrayList<>(List.of(ZkPaths.JOBS, ZkPaths.ASSIGN, ZkPaths.LEASES));
+        List<String> parents = new ArrayList<>(List.of(ZkPaths.JOBS, ZkPaths.ASSIGN, ZkPaths.LEASES, ZkPaths.USERS, ZkPaths.KEYS));
         for (Lane lane : Lane.values()) {
             parents.add(ZkPaths.lane(lane));
         }
@@ -54,11 +79,46 @@ public final class JobStore {
         }
     }
 
-    /** Job record and lane entry in one transaction: a job is queued entirely or not at all. */
+    /** Job record and lane entry in one transaction: a job is queued entirely or not at all. Counts it if its user has an account. */
     public void submit(JobRecord job) throws Exception {
-        zk.transaction().forOperations(
+        if (!commitCounted(job.user(), a -> a.withCounts(1, 0), submitOps(job))) {
+            throw new IllegalStateException("job " + job.id() + " already exists");
+        }
+    }
+
+    /**
+     * Admits and queues one job of {@code user}'s in one transaction with the account's compare-and-set, so a
+     * limit holds exactly with any number of API processes submitting at once.
+     *
+     * @return the job as written (the admission may have changed its lane)
+     */
+    public JobRecord submit(String user, Admission admission) throws Exception {
+        for (int attempt = 0; attempt < ACCOUNT_RETRIES; attempt++) {
+            Versioned<Account> account = accounts.require(user);
+            Admitted admitted = admission.admit(account.value());
+            List<CuratorOp> ops = submitOps(admitted.job());
+            ops.add(zk.transactionOp().setData().withVersion(account.version())
+                    .forPath(ZkPaths.user(user), Json.write(admitted.account())));
+            try {
+                zk.transaction().forOperations(ops);
+                return admitted.job();
+            } catch (KeeperException.NodeExistsException e) {
+                // Curator retried after a lost reply and our first try had committed: the job is ours, as written.
+                if (get(admitted.job().id()).map(j -> j.value().equals(admitted.job())).orElse(false)) {
+                    return admitted.job();
+                }
+                throw e;
+            } catch (KeeperException.BadVersionException accountMoved) {
+                // another job of this user moved: re-read the account and apply the rules again
+            }
+        }
+        throw new IllegalStateException("the account of " + user + " kept changing; retry");
+    }
+
+    private List<CuratorOp> submitOps(JobRecord job) throws Exception {
+        return new ArrayList<>(List.of(
                 zk.transactionOp().create().forPath(ZkPaths.job(job.id()), Json.write(job)),
-                laneEntryOp(job, false));
+                laneEntryOp(job, false)));
     }
 
     public Optional<Versioned<JobRecord>> get(String id) throws Exception {
@@ -75,10 +135,19 @@ public final class JobStore {
     public List<LaneEntry> laneEntries(Lane lane) throws Exception {
         List<LaneEntry> entries = new ArrayList<>();
         for (String name : zk.getChildren().forPath(ZkPaths.lane(lane))) {
-            entries.add(LaneEntry.parse(lane, name));
+            try {
+                entries.add(LaneEntry.parse(lane, name));
+            } catch (IllegalArgumentException malformed) {
+                // not ours to dispatch; the failure-policy issue quarantines such entries
+            }
         }
         entries.sort(LaneEntry.DISPATCH_ORDER);
         return entries;
+    }
+
+    /** The raw child names of one lane, unparsed (a malformed one is the caller's to report). */
+    public List<String> laneEntryNames(Lane lane) throws Exception {
+        return zk.getChildren().forPath(ZkPaths.lane(lane));
     }
 
     public int laneDepth(Lane lane) throws Exception {
@@ -95,14 +164,19 @@ public final class JobStore {
         }
     }
 
-    /** Lane entry out, assignment in, record DISPATCHED: one transaction, or nothing if the job moved. */
+    /**
+     * Lane entry out, assignment in, record DISPATCHED, the user's counters moved: one transaction, or nothing
+     * if the job moved or its user is at the plan's running limit.
+     */
     public boolean dispatch(LaneEntry entry, Versioned<JobRecord> job, String slot, long nowMillis)
             throws Exception {
         ensurePath(ZkPaths.slotAssignments(slot));
-        return commit(
-                zk.transactionOp().delete().forPath(entry.path()),
-                zk.transactionOp().create().forPath(ZkPaths.assignment(slot, job.value().id())),
-                setRecord(job, job.value().dispatchedTo(slot, nowMillis)));
+        // The user's running limit is checked again here, on the account as it is in this transaction.
+        return commitCounted(job.value().user(),
+                a -> a.running() >= a.plan().maxRunning() ? null : a.dispatched(nowMillis),
+                List.of(zk.transactionOp().delete().forPath(entry.path()),
+                        zk.transactionOp().create().forPath(ZkPaths.assignment(slot, job.value().id())),
+                        setRecord(job, job.value().dispatchedTo(slot, nowMillis))));
     }
 
     /**
@@ -134,19 +208,21 @@ public final class JobStore {
      * if the lease is gone: the job was already handed to someone else, and this result is dropped.
      */
     public boolean complete(Versioned<JobRecord> job, JobRecord completed) throws Exception {
-        return commit(
-                setRecord(job, completed),
-                zk.transactionOp().delete().forPath(ZkPaths.lease(completed.id())),
-                zk.transactionOp().delete().forPath(ZkPaths.assignment(completed.slot(), completed.id())));
+        // The charge rides on the job's own versioned write: whatever retries happened, it is made once.
+        return commitCounted(completed.user(), a -> a.withCounts(0, -1).charged(completed.chargedMillis(),
+                        completed.completedAtMillis()),
+                List.of(setRecord(job, completed),
+                        zk.transactionOp().delete().forPath(ZkPaths.lease(completed.id())),
+                        zk.transactionOp().delete().forPath(ZkPaths.assignment(completed.slot(), completed.id()))));
     }
 
     /** Terminal failure of a claimed job: the record FAILED with its reason, lease and assignment gone. */
     public boolean fail(Versioned<JobRecord> job, String reason, long nowMillis) throws Exception {
         JobRecord failed = job.value().failed(reason, nowMillis);
-        return commit(
-                setRecord(job, failed),
-                zk.transactionOp().delete().forPath(ZkPaths.lease(failed.id())),
-                zk.transactionOp().delete().forPath(ZkPaths.assignment(failed.slot(), failed.id())));
+        return commitCounted(failed.user(), a -> a.withCounts(0, -1),
+                List.of(setRecord(job, failed),
+                        zk.transactionOp().delete().forPath(ZkPaths.lease(failed.id())),
+                        zk.transactionOp().delete().forPath(ZkPaths.assignment(failed.slot(), failed.id()))));
     }
 
     /**
@@ -163,7 +239,7 @@ public final class JobStore {
         JobRecord queued = current.requeued(reason, nowMillis);
         List<CuratorOp> ops = new ArrayList<>(List.of(setRecord(job, queued), laneEntryOp(queued, true)));
         ops.addAll(cleanupOps(current));
-        return commit(ops.toArray(CuratorOp[]::new));
+        return commitCounted(current.user(), a -> a.withCounts(1, -1), ops);
     }
 
     /**
@@ -185,7 +261,7 @@ public final class JobStore {
     private boolean failWithCleanup(Versioned<JobRecord> job, JobRecord failed) throws Exception {
         List<CuratorOp> ops = new ArrayList<>(List.of(setRecord(job, failed)));
         ops.addAll(cleanupOps(job.value()));
-        return commit(ops.toArray(CuratorOp[]::new));
+        return commitCounted(failed.user(), a -> a.withCounts(0, -1), ops);
     }
 
     /** Deletes of the job's assignment and lease, for those that exist now (a transaction fails if one vanishes). */
@@ -220,7 +296,8 @@ public final class JobStore {
         if (hasLease(current.id())) {
             ops.add(zk.transactionOp().delete().forPath(ZkPaths.lease(current.id())));
         }
-        return commit(ops.toArray(CuratorOp[]::new));
+        boolean waiting = current.state() == JobState.QUEUED;
+        return commitCounted(current.user(), a -> waiting ? a.withCounts(-1, 0) : a.withCounts(0, -1), ops);
     }
 
     public boolean hasLease(String jobId) throws Exception {
@@ -245,15 +322,59 @@ public final class JobStore {
 
     private CuratorOp laneEntryOp(JobRecord job, boolean requeued) throws Exception {
         return zk.transactionOp().create().withMode(CreateMode.PERSISTENT_SEQUENTIAL)
-                .forPath(ZkPaths.laneEntry(job.spec().lane(), LaneEntry.prefix(job.id(), job.spec().modelVersion(), requeued)));
+                .forPath(ZkPaths.laneEntry(job.spec().lane(),
+                        LaneEntry.prefix(job.id(), job.spec().modelVersion(), job.user(), requeued)));
     }
 
     private CuratorOp setRecord(Versioned<JobRecord> job, JobRecord next) throws Exception {
         return zk.transactionOp().setData().withVersion(job.version()).forPath(ZkPaths.job(next.id()), Json.write(next));
     }
 
-    private boolean commit(CuratorOp... ops) throws Exception {
-        return commitForResults(ops) != null;
+    /**
+     * Commits the job's operations together with a compare-and-set of its user's account, changed by
+     * {@code change} (null from {@code change} refuses: nothing is written). A user without an account
+     * (jobs written before accounts, tests) is not counted. A conflict on the account alone is retried on a
+     * fresh read; any other conflict is a lost race (false).
+     */
+    private boolean commitCounted(String user, UnaryOperator<Account> change, List<CuratorOp> ops) throws Exception {
+        for (int attempt = 0; attempt < ACCOUNT_RETRIES; attempt++) {
+            Optional<Versioned<Account>> account = user == null ? Optional.empty() : accounts.get(user);
+            List<CuratorOp> all = new ArrayList<>(ops);
+            if (account.isPresent()) {
+                Account next = change.apply(account.get().value());
+                if (next == null) {
+                    return false;
+                }
+                all.add(zk.transactionOp().setData().withVersion(account.get().version())
+                        .forPath(ZkPaths.user(user), Json.write(next)));
+            }
+            try {
+                zk.transaction().forOperations(all);
+                return true;
+            } catch (KeeperException.BadVersionException | KeeperException.NoNodeException
+                     | KeeperException.NodeExistsException lostRace) {
+                if (account.isEmpty() || !failedAt(lostRace, all.size() - 1)) {
+                    return false;
+                }
+            }
+        }
+        throw new IllegalStateException("the account of " + user + " kept changing; retry");
+    }
+
+    /** Whether a failed multi failed at op {@code index} (ZooKeeper reports the first failing op). */
+    private static boolean failedAt(KeeperException failure, int index) {
+        List<OpResult> results = failure.getResults();
+        if (results == null || results.size() <= index) {
+            return false;
+        }
+        for (int i = 0; i < results.size(); i++) {
+            if (results.get(i) instanceof OpResult.ErrorResult error
+                    && error.getErr() != KeeperException.Code.OK.intValue()
+                    && error.getErr() != KeeperException.Code.RUNTIMEINCONSISTENCY.intValue()) {
+                return i == index;
+            }
+        }
+        return false;
     }
 
     /** Null when the transaction lost a race (a version, a node that moved); other errors propagate. */

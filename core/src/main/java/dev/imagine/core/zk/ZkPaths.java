@@ -12,6 +12,9 @@ import dev.imagine.core.job.Lane;
  * /assign/&lt;slot&gt;/&lt;id&gt;      dispatcher → the participant that owns the slot
  * /leases/&lt;id&gt;             EPHEMERAL, held by the worker while PROCESSING
  * /leader/dispatcher       LeaderLatch of the dispatcher
+ * /users/&lt;name&gt;           account: plan, key hashes, live counters (JSON, versioned)
+ * /keys/&lt;sha256&gt;          API key hash → user name
+ * /planner/state           the planner's memory (last swaps, arrival rates): a new leader carries on
  * </pre>
  */
 public final class ZkPaths {
@@ -21,6 +24,9 @@ public final class ZkPaths {
     public static final String ASSIGN = "/assign";
     public static final String LEASES = "/leases";
     public static final String DISPATCHER_LEADER = "/leader/dispatcher";
+    public static final String USERS = "/users";
+    public static final String KEYS = "/keys";
+    public static final String PLANNER_STATE = "/planner/state";
 
     /** Prefix of a fresh lane entry. */
     public static final String NEW_ENTRY = "n-";
@@ -48,6 +54,14 @@ public final class ZkPaths {
 
     public static String assignment(String slot, String jobId) {
         return slotAssignments(slot) + "/" + jobId;
+    }
+
+    public static String user(String name) {
+        return USERS + "/" + name;
+    }
+
+    public static String key(String sha256) {
+        return KEYS + "/" + sha256;
     }
 
     public static String lease(String jobId) {

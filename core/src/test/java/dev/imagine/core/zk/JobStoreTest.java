@@ -141,7 +141,7 @@ class JobStoreTest {
 
     @Test
     void laneEntryNamesCarryJobAndVersionAndOldNamesStillParse() {
-        LaneEntry entry = LaneEntry.parse(Lane.FAST, LaneEntry.prefix("mwwx-abc", "v6", true) + "0000000042");
+        LaneEntry entry = LaneEntry.parse(Lane.FAST, LaneEntry.prefix("mwwx-abc", "v6", "ann", true) + "0000000042");
         assertThat(entry.jobId()).isEqualTo("mwwx-abc");
         assertThat(entry.modelVersion()).isEqualTo("v6");
         assertThat(entry.requeued()).isTrue();

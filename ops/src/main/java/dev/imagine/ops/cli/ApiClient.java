@@ -16,13 +16,15 @@ final class ApiClient {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String baseUrl;
+    private final String apiKey;
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
             .build();
 
-    ApiClient(String baseUrl) {
+    ApiClient(String baseUrl, String apiKey) {
         this.baseUrl = baseUrl.replaceAll("/+$", "");
+        this.apiKey = apiKey;
     }
 
     JsonNode submit(String prompt, String mode) throws IOException, InterruptedException {
@@ -47,8 +49,10 @@ final class ApiClient {
     private HttpResponse<byte[]> send(HttpRequest request, HttpResponse.BodyHandler<byte[]> handler)
             throws IOException, InterruptedException {
         HttpResponse<byte[]> response;
+        HttpRequest authorized = HttpRequest.newBuilder(request, (name, value) -> true)
+                .header("Authorization", "Bearer " + apiKey).build();
         try {
-            response = http.send(request, handler);
+            response = http.send(authorized, handler);
         } catch (ConnectException e) {
             throw new CliException("Couldn't reach the API at " + baseUrl + "; is `ops/imagine up` running?", 3);
         }

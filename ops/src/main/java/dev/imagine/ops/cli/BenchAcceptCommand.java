@@ -3,7 +3,11 @@ package dev.imagine.ops.cli;
 import dev.imagine.kernels.ModelPreset;
 import dev.imagine.ops.local.LocalCluster;
 import dev.imagine.ops.local.LocalClusterConfig;
+import dev.imagine.core.account.AccountStore;
+import dev.imagine.core.account.Plan;
+import dev.imagine.core.zk.ZkClients;
 import java.io.PrintWriter;
+import org.apache.curator.framework.CuratorFramework;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,13 +49,14 @@ public final class BenchAcceptCommand implements Callable<Integer> {
             out.printf("system_start_ms=%d%n", (System.nanoTime() - start) / 1_000_000);
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             URI uri = URI.create(cluster.apiUrl() + "/v1/imagine");
+            String[] keys = benchUsers(cluster, warmup + count);
             for (int i = 0; i < warmup; i++) {
-                post(http, uri, i);
+                post(http, uri, i, keys);
             }
             long[] nanos = new long[count];
             for (int i = 0; i < count; i++) {
                 long t0 = System.nanoTime();
-                post(http, uri, warmup + i);
+                post(http, uri, warmup + i, keys);
                 nanos[i] = System.nanoTime() - t0;
             }
             Arrays.sort(nanos);
@@ -65,9 +70,22 @@ public final class BenchAcceptCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void post(HttpClient http, URI uri, int i) throws Exception {
+    /** Every plan lets a user have 10 jobs waiting: the bench spreads its jobs over enough users. */
+    private static String[] benchUsers(LocalCluster cluster, int jobs) throws Exception {
+        String[] keys = new String[(jobs + Plan.MEGA.maxWaiting() - 1) / Plan.MEGA.maxWaiting()];
+        try (CuratorFramework zk = ZkClients.connect(cluster.zkAddress(), Duration.ofSeconds(10))) {
+            AccountStore accounts = new AccountStore(zk);
+            for (int u = 0; u < keys.length; u++) {
+                keys[u] = accounts.create("bench-" + u, Plan.MEGA, System.currentTimeMillis());
+            }
+        }
+        return keys;
+    }
+
+    private static void post(HttpClient http, URI uri, int i, String[] keys) throws Exception {
         String body = "{\"prompt\": \"a red fox in snow number " + i + " --ar 16:9 --seed " + i + "\"}";
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + keys[i % keys.length])
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 202) {
             throw new CliException("submission " + i + " got " + response.statusCode() + ": " + response.body(), 1);

@@ -29,6 +29,10 @@ public final class SubmitCommand implements Callable<Integer> {
             description = "API base URL (default ${DEFAULT-VALUE}; env IMAGINE_API).")
     String api;
 
+    @Option(names = "--api-key", defaultValue = "${env:IMAGINE_API_KEY}",
+            description = "API key (env IMAGINE_API_KEY; default: the key `up` wrote to var/dev-api-key).")
+    String apiKey;
+
     @Option(names = "--mode", description = "turbo, fast or relax (default: the server's).")
     String mode;
 
@@ -44,7 +48,7 @@ public final class SubmitCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter console = spec.commandLine().getOut();
-        ApiClient client = new ApiClient(api);
+        ApiClient client = new ApiClient(api, ApiKeyFile.resolve(apiKey));
         JsonNode accepted = client.submit(String.join(" ", prompt), mode);
         String id = accepted.path("id").asText();
         console.printf("Submitted job %s (seed %d)%n", id, accepted.path("seed").asLong());

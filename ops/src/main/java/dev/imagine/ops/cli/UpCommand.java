@@ -99,6 +99,7 @@ public final class UpCommand implements Callable<Integer> {
                     config.slurm().url(), config.slurmWorkDir());
         }
         out.printf("  API         %s  (try: ops/imagine submit \"a red fox in snow --ar 3:2 --seed 7\")%n", cluster.apiUrl());
+        out.printf("  API key     %s (user dev, pro plan; `ops/imagine submit` uses it)%n", config.devApiKeyFile());
         out.printf("  images      %s%n", varDir.resolve("images"));
         out.println("Press Ctrl-C to stop.");
         out.flush();

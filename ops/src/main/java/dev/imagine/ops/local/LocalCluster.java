@@ -44,6 +44,7 @@ public final class LocalCluster implements AutoCloseable {
     private Server api;
     private SlurmClient slurm;
     private SlurmParticipants slurmParticipants;
+    private String devApiKey;
 
     public LocalCluster(LocalClusterConfig config) {
         this.config = config;
@@ -68,6 +69,7 @@ public final class LocalCluster implements AutoCloseable {
                     Integer.getInteger("imagine.kernels.threads", Math.max(1, Runtime.getRuntime().availableProcessors() / slots))));
             zookeeper = new EmbeddedZooKeeper(config.zkDir(), config.zkPort()).start();
             register(zookeeper);
+            devApiKey = DevUser.ensure(zookeeper.connectString(), config.devApiKeyFile());
             controller = new ImagineController(zookeeper.connectString(), LocalClusterConfig.CLUSTER, "controller-1",
                     ModelRegistry.versions());
             if (slurm != null) {
@@ -165,6 +167,11 @@ public final class LocalCluster implements AutoCloseable {
     public String apiUrl() {
         int port = ((NetworkConnector) api.getConnectors()[0]).getLocalPort();
         return "http://" + config.apiHost() + ":" + port;
+    }
+
+    /** The development user's API key (also in {@link LocalClusterConfig#devApiKeyFile}). */
+    public String devApiKey() {
+        return devApiKey;
     }
 
     public String zkAddress() {

@@ -52,6 +52,11 @@ public record LocalClusterConfig(
         return varDir.resolve("zookeeper");
     }
 
+    /** Where {@code up} keeps the development user's API key ({@code ops/imagine submit} reads it). */
+    public Path devApiKeyFile() {
+        return varDir.resolve("dev-api-key");
+    }
+
     public Path imageDir() {
         return varDir.resolve("images");
     }

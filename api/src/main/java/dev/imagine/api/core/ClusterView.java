@@ -1,0 +1,115 @@
+package dev.imagine.api.core;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imagine.api.errors.ApiException;
+import dev.imagine.core.model.ModelNeeds;
+import io.dropwizard.lifecycle.Managed;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.curator.framework.recipes.cache.ChildData;
+import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+
+/**
+ * What the API knows of the slots, read from Helix's own znodes through caches (no Helix client): the
+ * capacities in the instance configs ({@code /<cluster>/CONFIGS/PARTICIPANT}) and the slots per model version
+ * in the ExternalView ({@code /<cluster>/EXTERNALVIEW}).
+ *
+ * <p>It refuses at submission a job no slot can ever serve (its model version needs more device memory than
+ * any registered slot reports), instead of leaving it waiting for ever. While no slot reports a capacity yet
+ * (a cluster still starting), nothing is refused on this ground.
+ */
+public final class ClusterView implements Managed {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ZooKeeperConnection zk;
+    private final String cluster;
+    private CuratorCache configs;
+    private CuratorCache views;
+    private volatile int largestSlotMb = -1;
+    private volatile Map<String, Integer> slotsByVersion = Map.of();
+
+    public ClusterView(ZooKeeperConnection zk, String cluster) {
+        this.zk = zk;
+        this.cluster = cluster;
+    }
+
+    @Override
+    public void start() {
+        configs = CuratorCache.build(zk.client().usingNamespace(null), "/" + cluster + "/CONFIGS/PARTICIPANT");
+        configs.listenable().addListener(CuratorCacheListener.builder().forAll((t, b, a) -> recompute()).build());
+        configs.start();
+        views = CuratorCache.build(zk.client().usingNamespace(null), "/" + cluster + "/EXTERNALVIEW");
+        views.listenable().addListener(CuratorCacheListener.builder().forAll((t, b, a) -> recountSlots()).build());
+        views.start();
+    }
+
+    /** Slots whose ExternalView state holds {@code version} now. */
+    public int slotsHolding(String version) {
+        return slotsByVersion.getOrDefault(version, 0);
+    }
+
+    private void recountSlots() {
+        Map<String, Integer> counts = new HashMap<>();
+        for (ChildData data : views.stream().toList()) {
+            if (data.getData() == null || data.getData().length == 0) {
+                continue;
+            }
+            try {
+                JSON.readTree(data.getData()).path("mapFields").forEach(instances -> instances.forEach(state -> {
+                    String version = state.asText().toLowerCase(Locale.ROOT);
+                    if (!List.of("offline", "error", "dropped").contains(version)) {
+                        counts.merge(version, 1, Integer::sum);
+                    }
+                }));
+            } catch (IOException e) {
+                // a view being rewritten; the next change recounts
+            }
+        }
+        slotsByVersion = Map.copyOf(counts);
+    }
+
+    @Override
+    public void stop() {
+        if (configs != null) {
+            configs.close();
+        }
+        if (views != null) {
+            views.close();
+        }
+    }
+
+    public void check(String version) {
+        int largest = largestSlotMb;
+        ModelNeeds needs = ModelNeeds.of(version);
+        if (largest >= 0 && needs.deviceMemoryMb() > largest) {
+            throw new ApiException(422, "model " + version + " needs " + needs.deviceMemoryMb()
+                    + " MB of device memory and the largest slot of this cluster has " + largest
+                    + " MB, so no slot can ever run it; choose another --v", "--v");
+        }
+    }
+
+    private void recompute() {
+        int largest = -1;
+        for (ChildData data : configs.stream().toList()) {
+            largest = Math.max(largest, memoryOf(data));
+        }
+        largestSlotMb = largest;
+    }
+
+    private static int memoryOf(ChildData data) {
+        if (data.getData() == null || data.getData().length == 0) {
+            return -1;
+        }
+        try {
+            JsonNode memory = JSON.readTree(data.getData()).path("simpleFields").path(ModelNeeds.DEVICE_MEMORY_MB);
+            return memory.isMissingNode() ? -1 : Integer.parseInt(memory.asText());
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package dev.imagine.controller;
+
+import java.time.Duration;
+
+/**
+ * The scheduler's knobs, in one place.
+ *
+ * @param relaxPromoteAfter a Relax job waiting this long competes with Fast jobs (the Relax guarantee)
+ * @param plannerMinimumHold a slot keeps a model version at least this long before the planner swaps it again
+ * @param minimumWarmSlots   slots the planner keeps on each served model version while it has any
+ */
+public record SchedulerSettings(Duration relaxPromoteAfter, Duration plannerMinimumHold, int minimumWarmSlots) {
+    public static final SchedulerSettings DEFAULTS =
+            new SchedulerSettings(Duration.ofMinutes(10), Duration.ofSeconds(30), 1);
+
+    public SchedulerSettings withRelaxPromoteAfter(Duration value) {
+        return new SchedulerSettings(value, plannerMinimumHold, minimumWarmSlots);
+    }
+
+    public SchedulerSettings withPlannerMinimumHold(Duration value) {
+        return new SchedulerSettings(relaxPromoteAfter, value, minimumWarmSlots);
+    }
+}

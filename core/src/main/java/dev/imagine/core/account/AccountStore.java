@@ -1,0 +1,176 @@
+package dev.imagine.core.account;
+
+import dev.imagine.core.zk.Json;
+import dev.imagine.core.zk.Versioned;
+import dev.imagine.core.zk.ZkPaths;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
+
+/**
+ * Accounts and their keys in ZooKeeper. An account and its key index entries change together in one
+ * transaction guarded by the account's version; a key is returned to the caller once and never stored.
+ */
+public final class AccountStore {
+    /** Names are znode- and lane-entry-safe: no '/', no '~'. */
+    public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,31}");
+    private static final int ATTEMPTS = 20;
+
+    private final CuratorFramework zk;
+
+    public AccountStore(CuratorFramework zk) {
+        this.zk = zk;
+    }
+
+    /** A new account with one key. Returns the key (shown once); an existing name is an error. */
+    public String create(String name, Plan plan, long nowMillis) throws Exception {
+        requireName(name);
+        String key = ApiKeys.generate();
+        String hash = ApiKeys.sha256(key);
+        Account account = Account.create(name, plan, new ApiKey(ApiKeys.idOf(hash), hash, nowMillis), nowMillis);
+        ensureParents();
+        try {
+            zk.transaction().forOperations(
+                    zk.transactionOp().create().forPath(ZkPaths.user(name), Json.write(account)),
+                    zk.transactionOp().create().forPath(ZkPaths.key(hash), name.getBytes(StandardCharsets.UTF_8)));
+        } catch (KeeperException.NodeExistsException e) {
+            // A retry of our own create whose first try committed leaves our key hash behind: that is success.
+            if (get(name).map(a -> a.value().keys().stream().anyMatch(k -> k.sha256().equals(hash))).orElse(false)) {
+                return key;
+            }
+            throw new AccountException("user '" + name + "' already exists");
+        }
+        return key;
+    }
+
+    public Optional<Versioned<Account>> get(String name) throws Exception {
+        if (!NAME.matcher(name).matches()) {
+            return Optional.empty();
+        }
+        Stat stat = new Stat();
+        try {
+            byte[] data = zk.getData().storingStatIn(stat).forPath(ZkPaths.user(name));
+            return Optional.of(new Versioned<>(Json.read(data, Account.class), stat.getVersion()));
+        } catch (KeeperException.NoNodeException e) {
+            return Optional.empty();
+        }
+    }
+
+    public Versioned<Account> require(String name) throws Exception {
+        return get(name).orElseThrow(() -> new AccountException("no user '" + name + "'"));
+    }
+
+    /** The account a key belongs to, or empty for a malformed, unknown or revoked key. */
+    public Optional<Account> authenticate(String key) throws Exception {
+        if (!ApiKeys.wellFormed(key)) {
+            return Optional.empty();
+        }
+        String hash = ApiKeys.sha256(key);
+        try {
+            String name = new String(zk.getData().forPath(ZkPaths.key(hash)), StandardCharsets.UTF_8);
+            return get(name).map(Versioned::value).filter(a -> a.keys().stream().anyMatch(k -> k.sha256().equals(hash)));
+        } catch (KeeperException.NoNodeException e) {
+            return Optional.empty();
+        }
+    }
+
+    public List<Account> list() throws Exception {
+        List<Account> accounts = new ArrayList<>();
+        if (zk.checkExists().forPath(ZkPaths.USERS) == null) {
+            return accounts;
+        }
+        for (String name : zk.getChildren().forPath(ZkPaths.USERS)) {
+            get(name).ifPresent(a -> accounts.add(a.value()));
+        }
+        accounts.sort(java.util.Comparator.comparing(Account::name));
+        return accounts;
+    }
+
+    public Account setPlan(String name, Plan plan) throws Exception {
+        return update(name, a -> a.withPlan(plan));
+    }
+
+    /** A further key for the account; returns the key (shown once). */
+    public String addKey(String name, long nowMillis) throws Exception {
+        String key = ApiKeys.generate();
+        String hash = ApiKeys.sha256(key);
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Versioned<Account> current = require(name);
+            if (current.value().keys().stream().anyMatch(k -> k.sha256().equals(hash))) {
+                return key;  // our earlier try committed
+            }
+            Account next = current.value().withKey(new ApiKey(ApiKeys.idOf(hash), hash, nowMillis));
+            try {
+                zk.transaction().forOperations(
+                        zk.transactionOp().setData().withVersion(current.version()).forPath(ZkPaths.user(name), Json.write(next)),
+                        zk.transactionOp().create().forPath(ZkPaths.key(hash), name.getBytes(StandardCharsets.UTF_8)));
+                return key;
+            } catch (KeeperException.BadVersionException | KeeperException.NodeExistsException raced) {
+                // re-read and try again
+            }
+        }
+        throw new AccountException("user '" + name + "' kept changing; try again");
+    }
+
+    /** Revokes one key by its id; the key stops working at once. */
+    public void revokeKey(String name, String keyId) throws Exception {
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Versioned<Account> current = require(name);
+            Optional<ApiKey> key = current.value().keys().stream().filter(k -> k.id().equals(keyId)).findFirst();
+            if (key.isEmpty()) {
+                throw new AccountException("user '" + name + "' has no key '" + keyId + "'; `users list` shows key ids");
+            }
+            var ops = new ArrayList<>(List.of(zk.transactionOp().setData().withVersion(current.version())
+                    .forPath(ZkPaths.user(name), Json.write(current.value().withoutKey(keyId)))));
+            if (zk.checkExists().forPath(ZkPaths.key(key.get().sha256())) != null) {
+                ops.add(zk.transactionOp().delete().forPath(ZkPaths.key(key.get().sha256())));
+            }
+            try {
+                zk.transaction().forOperations(ops);
+                return;
+            } catch (KeeperException.BadVersionException | KeeperException.NoNodeException raced) {
+                // re-read and try again
+            }
+        }
+        throw new AccountException("user '" + name + "' kept changing; try again");
+    }
+
+    private Account update(String name, UnaryOperator<Account> change) throws Exception {
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Versioned<Account> current = require(name);
+            Account next = change.apply(current.value());
+            try {
+                zk.setData().withVersion(current.version()).forPath(ZkPaths.user(name), Json.write(next));
+                return next;
+            } catch (KeeperException.BadVersionException raced) {
+                // re-read and try again
+            }
+        }
+        throw new AccountException("user '" + name + "' kept changing; try again");
+    }
+
+    private void ensureParents() throws Exception {
+        for (String path : List.of(ZkPaths.USERS, ZkPaths.KEYS)) {
+            if (zk.checkExists().forPath(path) == null) {
+                try {
+                    zk.create().creatingParentsIfNeeded().forPath(path);
+                } catch (KeeperException.NodeExistsException concurrently) {
+                    // fine
+                }
+            }
+        }
+    }
+
+    private static void requireName(String name) {
+        if (!NAME.matcher(name).matches()) {
+            throw new AccountException("user name '" + name
+                    + "' must be 1-32 lower-case letters, digits, '_', '.' or '-', starting with a letter or digit");
+        }
+    }
+}
