@@ -8,16 +8,22 @@ import java.time.Duration;
  * @param relaxPromoteAfter a Relax job waiting this long competes with Fast jobs (the Relax guarantee)
  * @param plannerMinimumHold a slot keeps a model version at least this long before the planner swaps it again
  * @param minimumWarmSlots   slots the planner keeps on each served model version while it has any
+ * @param maxRelaxDepth      backpressure: the API refuses new Relax jobs while this many wait
  */
-public record SchedulerSettings(Duration relaxPromoteAfter, Duration plannerMinimumHold, int minimumWarmSlots) {
+public record SchedulerSettings(Duration relaxPromoteAfter, Duration plannerMinimumHold, int minimumWarmSlots,
+                                int maxRelaxDepth) {
     public static final SchedulerSettings DEFAULTS =
-            new SchedulerSettings(Duration.ofMinutes(10), Duration.ofSeconds(30), 1);
+            new SchedulerSettings(Duration.ofMinutes(10), Duration.ofSeconds(30), 1, 100_000);
 
     public SchedulerSettings withRelaxPromoteAfter(Duration value) {
-        return new SchedulerSettings(value, plannerMinimumHold, minimumWarmSlots);
+        return new SchedulerSettings(value, plannerMinimumHold, minimumWarmSlots, maxRelaxDepth);
     }
 
     public SchedulerSettings withPlannerMinimumHold(Duration value) {
-        return new SchedulerSettings(relaxPromoteAfter, value, minimumWarmSlots);
+        return new SchedulerSettings(relaxPromoteAfter, value, minimumWarmSlots, maxRelaxDepth);
+    }
+
+    public SchedulerSettings withMaxRelaxDepth(int value) {
+        return new SchedulerSettings(relaxPromoteAfter, plannerMinimumHold, minimumWarmSlots, value);
     }
 }

@@ -23,6 +23,11 @@ final class TestApi {
         this.apiKey = apiKey;
     }
 
+    /** The same user at another API instance. */
+    TestApi at(String otherBaseUrl) {
+        return new TestApi(otherBaseUrl, apiKey);
+    }
+
     /** The same API as another user (another key). */
     TestApi as(String otherKey) {
         return new TestApi(baseUrl, otherKey);
@@ -33,7 +38,15 @@ final class TestApi {
         return apiKey == null ? builder : builder.header("Authorization", "Bearer " + apiKey);
     }
 
-    record Reply(int status, byte[] body) {
+    /** A job and the API (user) that submitted it. */
+    record Job(TestApi api, String id) {
+    }
+
+    record Reply(int status, byte[] body, java.net.http.HttpHeaders headers) {
+        String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+
         JsonNode json() throws Exception {
             return JSON.readTree(body);
         }
@@ -48,17 +61,17 @@ final class TestApi {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        return new Reply(response.statusCode(), response.body());
+        return new Reply(response.statusCode(), response.body(), response.headers());
     }
 
     Reply get(String path) throws Exception {
         HttpResponse<byte[]> response = http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
-        return new Reply(response.statusCode(), response.body());
+        return new Reply(response.statusCode(), response.body(), response.headers());
     }
 
     Reply delete(String path) throws Exception {
         HttpResponse<byte[]> response = http.send(request(path).DELETE().build(), HttpResponse.BodyHandlers.ofByteArray());
-        return new Reply(response.statusCode(), response.body());
+        return new Reply(response.statusCode(), response.body(), response.headers());
     }
 
     /** Submits and returns the job id; fails the test unless the API answered 202. */

@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.imagine.kernels.CancellationToken;
 import dev.imagine.kernels.GenerationRequest;
+import dev.imagine.core.account.Account;
+import dev.imagine.core.account.AccountStore;
+import dev.imagine.core.zk.ZkClients;
 import dev.imagine.kernels.ModelPreset;
+import org.apache.curator.framework.CuratorFramework;
 import dev.imagine.kernels.ModelRegistry;
 import dev.imagine.kernels.ProgressListener;
 import dev.imagine.ops.local.LocalCluster;
@@ -78,6 +82,15 @@ class WorkerDeathTest {
                 new GenerationRequest("a red fox in snow", "", 7, 3, 2, 2, 100, 0),
                 ProgressListener.NONE, new CancellationToken()).png();
         assertThat(api.grid(id)).isEqualTo(undisturbed);
+        // Metered once: the killed attempt charged nothing, the completing one its own kernel time, and the
+        // dev user's counters came back to zero through the re-queue.
+        try (CuratorFramework zk = ZkClients.connect(cluster.zkAddress(), Duration.ofSeconds(10))) {
+            Account dev = new AccountStore(zk).require("dev").value();
+            assertThat(done.path("chargedFastMillis").asLong()).isEqualTo(done.path("gpuMillis").asLong()).isPositive();
+            assertThat(dev.fastMillisUsed(System.currentTimeMillis())).isEqualTo(done.path("chargedFastMillis").asLong());
+            assertThat(dev.running()).isZero();
+            assertThat(dev.waiting()).isZero();
+        }
     }
 
     private static JsonNode awaitProgress(TestApi api, String id, int step) throws Exception {

@@ -2,6 +2,7 @@ package dev.imagine.ops.local;
 
 import dev.imagine.api.ImagineApplication;
 import dev.imagine.controller.ImagineController;
+import dev.imagine.controller.SchedulerSettings;
 import dev.imagine.core.zk.EmbeddedZooKeeper;
 import dev.imagine.kernels.ModelRegistry;
 import dev.imagine.kernels.ModelStore;
@@ -45,9 +46,16 @@ public final class LocalCluster implements AutoCloseable {
     private SlurmClient slurm;
     private SlurmParticipants slurmParticipants;
     private String devApiKey;
+    private SchedulerSettings scheduler = SchedulerSettings.DEFAULTS;
 
     public LocalCluster(LocalClusterConfig config) {
         this.config = config;
+    }
+
+    /** Scheduler knobs for the controller and the API (Relax aging, Relax backpressure, planner); before start. */
+    public LocalCluster withScheduler(SchedulerSettings settings) {
+        this.scheduler = settings;
+        return this;
     }
 
     public LocalCluster start() throws Exception {
@@ -72,6 +80,7 @@ public final class LocalCluster implements AutoCloseable {
             devApiKey = DevUser.ensure(zookeeper.connectString(), config.devApiKeyFile());
             controller = new ImagineController(zookeeper.connectString(), LocalClusterConfig.CLUSTER, "controller-1",
                     ModelRegistry.versions());
+            controller.withScheduler(scheduler);
             if (slurm != null) {
                 controller.withSlurm(slurm, RECONCILE_INTERVAL);
             }
@@ -123,6 +132,9 @@ public final class LocalCluster implements AutoCloseable {
                 zkAddress: %s
                 imageDir: %s
                 defaultModelVersion: %s
+                helixCluster: %s
+                maxRelaxDepth: %d
+                relaxPromoteAfterMillis: %d
                 server:
                   applicationConnectors:
                     - type: http
@@ -144,6 +156,7 @@ public final class LocalCluster implements AutoCloseable {
                     io.dropwizard: WARN
                     org.hibernate.validator: WARN
                 """.formatted(zookeeper.connectString(), config.imageDir().toAbsolutePath(), config.defaultVersion(),
+                LocalClusterConfig.CLUSTER, scheduler.maxRelaxDepth(), scheduler.relaxPromoteAfter().toMillis(),
                 config.apiHost(), config.apiPort());
     }
 
