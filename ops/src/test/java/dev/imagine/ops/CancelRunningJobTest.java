@@ -1,0 +1,60 @@
+package dev.imagine.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.imagine.controller.SchedulerSettings;
+import dev.imagine.core.account.Plan;
+import dev.imagine.kernels.ModelPreset;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code DELETE /v1/jobs/{id}} of a running job: it stops at its next step and its slot serves the next job. */
+class CancelRunningJobTest {
+    private static final Set<String> DONE = Set.of("COMPLETED", "FAILED", "REJECTED", "CANCELLED");
+
+    @TempDir
+    Path var;
+
+    @Test
+    void aCancelledRunningJobStopsAndFreesItsSlot() throws Exception {
+        try (SchedulerCluster system = new SchedulerCluster(var, 1, ModelPreset.SMALL, SchedulerSettings.DEFAULTS)) {
+            TestApi cal = system.user("cal", Plan.PRO);
+            String id = cal.submit("a red fox in snow --q 2 --seed 5");
+            JsonNode running = awaitStep(cal, id, 2);
+
+            TestApi.Reply cancelled = cal.delete("/v1/jobs/" + id);
+
+            assertThat(cancelled.status()).isEqualTo(200);
+            assertThat(cancelled.json().path("state").asText()).isEqualTo("CANCELLED");
+            String next = cal.submit("an owl --seed 6");
+            assertThat(cal.awaitState(next, DONE, Duration.ofSeconds(60)).path("state").asText()).isEqualTo("COMPLETED");
+            JsonNode after = cal.job(id);
+            assertThat(after.path("state").asText()).isEqualTo("CANCELLED");
+            assertThat(after.path("step").asInt()).isLessThan(after.path("totalSteps").asInt());
+            assertThat(after.path("step").asInt()).isGreaterThanOrEqualTo(running.path("step").asInt());
+            assertThat(cal.get("/v1/jobs/" + id + "/grid.png").status()).isEqualTo(409);
+            assertThat(system.account("cal").running()).isZero();
+            assertThat(system.account("cal").fastMillisUsed(System.currentTimeMillis()))
+                    .isEqualTo(cal.job(next).path("chargedFastMillis").asLong());
+        }
+    }
+
+    private static JsonNode awaitStep(TestApi api, String id, int step) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode job = api.job(id);
+            if (job.path("state").asText().equals("PROCESSING") && job.path("step").asInt() >= step) {
+                return job;
+            }
+            if (DONE.contains(job.path("state").asText())) {
+                throw new AssertionError("job ended before it could be cancelled: " + job);
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("job " + id + " never reached step " + step);
+    }
+}
