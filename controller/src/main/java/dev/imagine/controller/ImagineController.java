@@ -6,6 +6,7 @@ import dev.imagine.controller.dispatch.OrphanRecovery;
 import dev.imagine.controller.dispatch.Planner;
 import dev.imagine.core.scheduling.UserLoads;
 import dev.imagine.core.scheduling.DispatchPolicy;
+import dev.imagine.core.scheduling.PlacementPolicy;
 import dev.imagine.controller.helix.ClusterSetup;
 import dev.imagine.controller.helix.SlotAdmin;
 import dev.imagine.controller.helix.SlotView;
@@ -116,7 +117,8 @@ public final class ImagineController implements AutoCloseable {
                     new DispatchPolicy(scheduler.relaxPromoteAfter()), clock);
             // A claim takes milliseconds; a minute covers a slot still loading weights when the job arrived.
             OrphanRecovery recovery = new OrphanRecovery(store, slotView, clock, Duration.ofSeconds(60));
-            Planner planner = new Planner(setup, slotView, store, clock, scheduler.plannerMinimumHold());
+            Planner planner = new Planner(setup, slotView, store, new PlacementPolicy(scheduler.plannerMinimumHold(),
+                    scheduler.minimumWarmSlots(), scheduler.plannerHorizon()), clock);
             loop = Thread.ofPlatform().name("dispatcher-" + name).daemon()
                     .start(() -> runLoop(dispatcher, recovery, planner));
             if (slurm != null) {
@@ -169,10 +171,7 @@ public final class ImagineController implements AutoCloseable {
                     continue;
                 }
                 recovery.recoverOnce();
-                DispatchPass pass = dispatcher.dispatchOnce();
-                if (!pass.unservedVersions().isEmpty()) {
-                    planner.plan(pass);
-                }
+                planner.plan(dispatcher.dispatchOnce());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

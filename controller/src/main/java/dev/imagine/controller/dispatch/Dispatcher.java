@@ -39,6 +39,8 @@ public final class Dispatcher {
     private final UserLoads users;
     private final DispatchPolicy policy;
     private final Clock clock;
+    /** Snapshot time of the previous pass: a job submitted after it is an arrival of this pass. */
+    private long previousSnapshotMillis = -1;
 
     public Dispatcher(JobStore store, SlotView slots, UserLoads users, DispatchPolicy policy, Clock clock) {
         this.store = store;
@@ -64,6 +66,13 @@ public final class Dispatcher {
             }
         }
         SchedulingSnapshot snapshot = new SchedulingSnapshot(clock.millis(), waiting, users.of(userNames), freeSlots(all));
+        Map<String, Integer> arrivals = new HashMap<>();
+        for (WaitingJob job : waiting) {
+            if (previousSnapshotMillis >= 0 && !job.requeued() && job.submittedAtMillis() > previousSnapshotMillis) {
+                arrivals.merge(job.version(), 1, Integer::sum);
+            }
+        }
+        previousSnapshotMillis = snapshot.nowMillis();
         int dispatched = 0;
         Map<String, Integer> left = new HashMap<>();
         for (WaitingJob job : waiting) {
@@ -84,7 +93,7 @@ public final class Dispatcher {
         }
         Set<String> unserved = new HashSet<>(left.keySet());
         unserved.removeAll(held);
-        return new DispatchPass(dispatched, left, unserved);
+        return new DispatchPass(dispatched, left, unserved, arrivals);
     }
 
     private boolean bind(LaneEntry entry, Assignment assignment) throws Exception {

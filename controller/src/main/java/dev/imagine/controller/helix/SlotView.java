@@ -83,6 +83,12 @@ public final class SlotView implements AutoCloseable {
         return config == null || config.getInstanceEnabled() && config.getInstanceEnabledForPartition(resource, partition);
     }
 
+    /** A field of the participant's instance config (e.g. its device memory), or null. */
+    public String instanceAttribute(String instance, String key) {
+        InstanceConfig config = instanceConfigs.get(instance);
+        return config == null ? null : config.getRecord().getSimpleField(key);
+    }
+
     public boolean isLive(String instance) {
         return liveInstances.contains(instance);
     }
