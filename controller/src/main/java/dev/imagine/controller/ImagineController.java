@@ -118,7 +118,7 @@ public final class ImagineController implements AutoCloseable {
             // A claim takes milliseconds; a minute covers a slot still loading weights when the job arrived.
             OrphanRecovery recovery = new OrphanRecovery(store, slotView, clock, Duration.ofSeconds(60));
             Planner planner = new Planner(setup, slotView, store, new PlacementPolicy(scheduler.plannerMinimumHold(),
-                    scheduler.minimumWarmSlots(), scheduler.plannerHorizon()), clock);
+                    scheduler.minimumWarmSlots(), scheduler.plannerHeadroom()), clock);
             loop = Thread.ofPlatform().name("dispatcher-" + name).daemon()
                     .start(() -> runLoop(dispatcher, recovery, planner));
             if (slurm != null) {

@@ -9,27 +9,27 @@ import java.time.Duration;
  * @param plannerMinimumHold a slot keeps a model version at least this long before the planner swaps it again
  * @param minimumWarmSlots   slots the planner keeps on each served model version while it has any
  * @param maxRelaxDepth      backpressure: the API refuses new Relax jobs while this many wait
- * @param plannerHorizon     how far ahead the planner counts a version's arrival rate as demand
+ * @param plannerHeadroom    slots the planner keeps per slot a version's load keeps busy
  */
 public record SchedulerSettings(Duration relaxPromoteAfter, Duration plannerMinimumHold, int minimumWarmSlots,
-                                int maxRelaxDepth, Duration plannerHorizon) {
+                                int maxRelaxDepth, double plannerHeadroom) {
     public static final SchedulerSettings DEFAULTS =
-            new SchedulerSettings(Duration.ofMinutes(10), Duration.ofSeconds(30), 1, 100_000, Duration.ofMinutes(1));
+            new SchedulerSettings(Duration.ofMinutes(10), Duration.ofSeconds(30), 1, 100_000, 1.25);
 
     public SchedulerSettings withRelaxPromoteAfter(Duration value) {
-        return new SchedulerSettings(value, plannerMinimumHold, minimumWarmSlots, maxRelaxDepth, plannerHorizon);
+        return new SchedulerSettings(value, plannerMinimumHold, minimumWarmSlots, maxRelaxDepth, plannerHeadroom);
     }
 
     public SchedulerSettings withPlannerMinimumHold(Duration value) {
-        return new SchedulerSettings(relaxPromoteAfter, value, minimumWarmSlots, maxRelaxDepth, plannerHorizon);
+        return new SchedulerSettings(relaxPromoteAfter, value, minimumWarmSlots, maxRelaxDepth, plannerHeadroom);
     }
 
-    /** Planner knobs: minimum warm slots per version with recent arrivals, and the demand horizon. */
-    public SchedulerSettings withPlanner(int warmSlots, Duration horizon) {
-        return new SchedulerSettings(relaxPromoteAfter, plannerMinimumHold, warmSlots, maxRelaxDepth, horizon);
+    /** Planner knobs: minimum warm slots per version with recent arrivals, and the headroom over its load. */
+    public SchedulerSettings withPlanner(int warmSlots, double headroom) {
+        return new SchedulerSettings(relaxPromoteAfter, plannerMinimumHold, warmSlots, maxRelaxDepth, headroom);
     }
 
     public SchedulerSettings withMaxRelaxDepth(int value) {
-        return new SchedulerSettings(relaxPromoteAfter, plannerMinimumHold, minimumWarmSlots, value, plannerHorizon);
+        return new SchedulerSettings(relaxPromoteAfter, plannerMinimumHold, minimumWarmSlots, value, plannerHeadroom);
     }
 }

@@ -33,7 +33,7 @@ class PlannerLeaderChangeTest {
     @Test
     void aNewLeaderHoldsTheSlotTheOldLeaderJustSwapped() throws Exception {
         SchedulerSettings settings = SchedulerSettings.DEFAULTS.withPlannerMinimumHold(HOLD)
-                .withPlanner(0, Duration.ZERO);
+                .withPlanner(0, 1.25);
         try (SchedulerCluster system = new SchedulerCluster(var, 2, ModelPreset.TINY, settings);
              ImagineController second = new ImagineController(system.cluster.zkAddress(), LocalClusterConfig.CLUSTER,
                      "controller-2", ModelRegistry.versions()).withScheduler(settings).start();

@@ -15,9 +15,11 @@ import java.util.TreeSet;
  * the simulator both call it.
  *
  * <ol>
- *   <li>Each version's work is its waiting jobs plus its smoothed arrival rate over {@code horizon}, in GPU time.
- *       Its desired share of the healthy slots is proportional to that work, but at least one slot while it has
- *       waiting jobs and at least {@code minimumWarmSlots} while it has recent arrivals.</li>
+ *   <li>Each version needs the slots its load keeps busy (Little's law: smoothed arrivals per ms times GPU ms
+ *       per job), times {@code headroom}, plus one per job waiting now; at least one while it has waiting jobs
+ *       and at least {@code minimumWarmSlots} while it has recent arrivals. When the needs add up to more than
+ *       the healthy slots, the part above the floors is scaled down to fit. Slots no version needs stay where
+ *       they are: at low load nothing moves.</li>
  *   <li>Hysteresis: a slot moves from version U to version V only if V lacks at least one whole slot
  *       (desired - held &ge; 1) and U has at least one whole slot too many (held - desired &ge; 1), and the slot
  *       has held its version for {@code minimumHold}. A swap back then needs the demand to move by two
@@ -40,12 +42,13 @@ public final class PlacementPolicy {
 
     private final long minimumHoldMillis;
     private final int minimumWarmSlots;
-    private final long horizonMillis;
+    private final double headroom;
 
-    public PlacementPolicy(Duration minimumHold, int minimumWarmSlots, Duration horizon) {
+    /** @param headroom slots kept per slot a version's load keeps busy (1.25: a quarter more, for bursts) */
+    public PlacementPolicy(Duration minimumHold, int minimumWarmSlots, double headroom) {
         this.minimumHoldMillis = minimumHold.toMillis();
         this.minimumWarmSlots = minimumWarmSlots;
-        this.horizonMillis = horizon.toMillis();
+        this.headroom = headroom;
     }
 
     public List<Retarget> plan(long nowMillis, List<SlotState> slots, Map<String, Integer> waiting, PlannerMemory memory,
@@ -84,30 +87,29 @@ public final class PlacementPolicy {
         return retargets;
     }
 
-    /** Desired slots per version (fractional), with the floors for waiting and warm versions. */
+    /** Desired slots per version (fractional): load plus waiting jobs, with the floors, scaled to fit the fleet. */
     Map<String, Double> desired(int slots, Map<String, Integer> waiting, PlannerMemory memory, Set<String> heldVersions) {
         Set<String> versions = new TreeSet<>(waiting.keySet());
         versions.addAll(memory.arrivalsPerMinute().keySet());
         versions.addAll(heldVersions);
-        Map<String, Double> work = new HashMap<>();
-        double total = 0;
+        Map<String, Integer> floors = floors(waiting, memory);
+        Map<String, Double> above = new HashMap<>();
+        double floorTotal = 0;
+        double aboveTotal = 0;
         for (String version : versions) {
-            double perJob = ModelNeeds.of(version).gpuMillisPerJob();
-            double expected = waiting.getOrDefault(version, 0)
-                    + memory.arrivalsPerMinute().getOrDefault(version, 0.0) * horizonMillis / 60_000.0;
-            work.put(version, expected * perJob);
-            total += expected * perJob;
+            double busy = memory.arrivalsPerMinute().getOrDefault(version, 0.0) / 60_000.0
+                    * ModelNeeds.of(version).gpuMillisPerJob();
+            double need = busy * headroom + waiting.getOrDefault(version, 0);
+            int floor = floors.getOrDefault(version, 0);
+            above.put(version, Math.max(0, need - floor));
+            floorTotal += floor;
+            aboveTotal += Math.max(0, need - floor);
         }
+        double scale = aboveTotal <= 0 || floorTotal + aboveTotal <= slots ? 1
+                : Math.max(0, slots - floorTotal) / aboveTotal;
         Map<String, Double> desired = new HashMap<>();
         for (String version : versions) {
-            double share = total == 0 ? 0 : slots * work.get(version) / total;
-            if (waiting.getOrDefault(version, 0) > 0) {
-                share = Math.max(share, 1);
-            }
-            if (memory.arrivalsPerMinute().getOrDefault(version, 0.0) > 0) {
-                share = Math.max(share, minimumWarmSlots);
-            }
-            desired.put(version, share);
+            desired.put(version, floors.getOrDefault(version, 0) + above.get(version) * scale);
         }
         return desired;
     }

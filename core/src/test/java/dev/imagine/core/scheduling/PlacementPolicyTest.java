@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /** The planner's pure placement: demand shares, floors, hysteresis, hold time, capacity. */
 class PlacementPolicyTest {
     private static final long NOW = 1_800_000_000_000L;
-    private final PlacementPolicy policy = new PlacementPolicy(Duration.ofSeconds(30), 1, Duration.ofMinutes(1));
+    private final PlacementPolicy policy = new PlacementPolicy(Duration.ofSeconds(30), 1, 1.25);
 
     private static SlotState idle(String name, String version) {
         return new SlotState(name, version, true, true, 24_576);
@@ -32,8 +32,8 @@ class PlacementPolicyTest {
     }
 
     @Test
-    void anUnservedVersionTakesASlotEvenFromABusyVersionThatKeepsItsFloor() {
-        // v8 arrives fast enough to deserve both slots, but v6's waiting job must not wait for ever.
+    void anUnservedVersionGetsASlotEvenWhenAnotherVersionCouldUseThemAll() {
+        // v8 arrives fast enough to keep both slots busy, but v6's waiting job must not wait for ever.
         List<Retarget> plan = policy.plan(NOW, List.of(idle("a", "v8"), idle("b", "v8")), Map.of("v6", 1, "v8", 20),
                 rates(Map.of("v8", 60.0)), 2);
 
@@ -42,21 +42,33 @@ class PlacementPolicyTest {
 
     @Test
     void lessThanAWholeSlotOfImbalanceSwapsNothing() {
-        // v8's share of 3 slots is 1.8 with one held: short by 0.8 slot, so the v6 slots stay.
+        // Both queues want more than 3 slots; scaled to fit, v8 gets 1.6 and v6 1.4: v8 is short by
+        // less than a slot, so nothing moves.
         List<SlotState> slots = List.of(idle("a", "v8"), idle("b", "v6"), idle("c", "v6"));
-        Map<String, Integer> waiting = Map.of("v8", 6, "v6", 4);   // work 72 s vs 160 s: v8 share 0.93 of 3
+        Map<String, Integer> waiting = Map.of("v8", 6, "v6", 4);
 
         assertThat(policy.plan(NOW, slots, waiting, PlannerMemory.empty(), 3)).isEmpty();
     }
 
     @Test
-    void aWholeSlotOfImbalanceOnBothSidesSwapsOne() {
+    void aWholeSlotOfImbalanceOnBothSidesMovesSlots() {
         List<SlotState> slots = List.of(idle("a", "v8"), idle("b", "v6"), idle("c", "v6"));
 
         List<Retarget> plan = policy.plan(NOW, slots, Map.of("v8", 30), rates(Map.of("v6", 0.0)), 3);
 
         // v8 deserves all three; v6 has no demand: both idle v6 slots move, one pass.
         assertThat(plan).extracting(Retarget::to).containsExactly("v8", "v8");
+    }
+
+    @Test
+    void atLowLoadNothingMoves() {
+        // 400 slots, v6 arriving at 2 a minute and v8 at 6: both have far more slots than their load needs.
+        List<SlotState> slots = new java.util.ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            slots.add(idle("s" + i, i < 200 ? "v6" : "v8"));
+        }
+
+        assertThat(policy.plan(NOW, slots, Map.of("v6", 3), rates(Map.of("v6", 2.0, "v8", 6.0)), 40)).isEmpty();
     }
 
     @Test
