@@ -242,15 +242,20 @@ class AccountsAndLimitsTest {
         String pam1 = submit(pam, "first");
         String pam2 = submit(pam, "second");
         String pat1 = submit(pat, "third");
+        String turbo = submit(pat, "fourth --turbo");
 
         JsonNode a = pam.job(pam1);
         JsonNode b = pam.job(pam2);
         JsonNode c = pat.job(pat1);
+        JsonNode t = pat.job(turbo);
 
-        // Fair order: pam's first, then pat's (one each), then pam's second.
-        assertThat(a.path("position").asInt()).isZero();
-        assertThat(c.path("position").asInt()).isEqualTo(1);
-        assertThat(b.path("position").asInt()).isEqualTo(2);
+        // Turbo first; then the fair order: pam's first, then pat's (one each), then pam's second.
+        assertThat(t.path("position").asInt()).isZero();
+        assertThat(a.path("position").asInt()).isEqualTo(1);
+        assertThat(c.path("position").asInt()).isEqualTo(2);
+        assertThat(b.path("position").asInt()).isEqualTo(3);
+        assertThat(b.path("lanePosition").asInt()).isEqualTo(2);
+        assertThat(t.path("lanePosition").asInt()).isZero();
         assertThat(a.path("estimatedStartMillis").asLong()).isLessThanOrEqualTo(c.path("estimatedStartMillis").asLong());
         assertThat(c.path("estimatedStartMillis").asLong()).isLessThanOrEqualTo(b.path("estimatedStartMillis").asLong());
     }

@@ -22,8 +22,11 @@ import java.util.Set;
  * the version's typical job time.
  */
 public final class QueueEstimate {
-    /** @param position jobs of the same model version that start before it (0: next) */
-    public record Estimate(int position, long estimatedStartMillis) {
+    /**
+     * @param position     jobs of the same model version that start before it, any lane (0: next)
+     * @param lanePosition those of them in its own lane
+     */
+    public record Estimate(int position, int lanePosition, long estimatedStartMillis) {
     }
 
     private final DispatchPolicy policy;
@@ -53,12 +56,16 @@ public final class QueueEstimate {
         List<WaitingJob> order = policy.order(new SchedulingSnapshot(now, waiting, users.of(names), List.of()),
                 job.spec().modelVersion());
         int position = 0;
+        int lanePosition = 0;
         while (position < order.size() && !order.get(position).jobId().equals(job.id())) {
+            if (order.get(position).lane() == job.spec().lane()) {
+                lanePosition++;
+            }
             position++;
         }
         int slots = Math.max(1, cluster.slotsHolding(job.spec().modelVersion()));
         long perJob = ModelNeeds.of(job.spec().modelVersion()).gpuMillisPerJob();
         long rounds = position / slots + 1;
-        return new Estimate(position, now + rounds * perJob);
+        return new Estimate(position, lanePosition, now + rounds * perJob);
     }
 }

@@ -26,6 +26,7 @@ public record JobView(
         String error,
         String note,
         Integer position,
+        Integer lanePosition,
         Long estimatedStartMillis,
         Long gpuMillis,
         Long chargedFastMillis,
@@ -50,7 +51,8 @@ public record JobView(
         Long total = job.completedAtMillis() == 0 ? null : job.completedAtMillis() - job.submittedAtMillis();
         return new JobView(job.id(), job.state(), progress, job.step(), job.totalSteps(),
                 job.spec().lane().pathName(), job.spec(), job.attempts(), job.slot(), job.worker(), job.error(), job.note(),
-                estimate == null ? null : estimate.position(), estimate == null ? null : estimate.estimatedStartMillis(),
+                estimate == null ? null : estimate.position(), estimate == null ? null : estimate.lanePosition(),
+                estimate == null ? null : estimate.estimatedStartMillis(),
                 done ? job.gpuMillis() : null, done ? job.chargedMillis() : null,
                 done ? "/v1/jobs/" + job.id() + "/grid.png" : null,
                 done ? job.imageWidth() : null, done ? job.imageHeight() : null,

@@ -123,6 +123,9 @@ public final class AccountStore {
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             Versioned<Account> current = require(name);
             Optional<ApiKey> key = current.value().keys().stream().filter(k -> k.id().equals(keyId)).findFirst();
+            if (key.isEmpty() && attempt > 0) {
+                return;  // gone since our first read: our own earlier try (a retried commit) or another revoke
+            }
             if (key.isEmpty()) {
                 throw new AccountException("user '" + name + "' has no key '" + keyId + "'; `users list` shows key ids");
             }

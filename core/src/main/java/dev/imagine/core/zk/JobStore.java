@@ -103,8 +103,10 @@ public final class JobStore {
                 zk.transaction().forOperations(ops);
                 return admitted.job();
             } catch (KeeperException.NodeExistsException e) {
-                // Curator retried after a lost reply and our first try had committed: the job is ours, as written.
-                if (get(admitted.job().id()).map(j -> j.value().equals(admitted.job())).orElse(false)) {
+                // Curator retried after a lost reply and our first try had committed: the id is fresh and random,
+                // so a record under it from this user with this spec is ours (the dispatcher may have moved it on).
+                if (get(admitted.job().id()).map(j -> user.equals(j.value().user())
+                        && j.value().spec().equals(admitted.job().spec())).orElse(false)) {
                     return admitted.job();
                 }
                 throw e;

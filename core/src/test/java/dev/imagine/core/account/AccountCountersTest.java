@@ -125,6 +125,11 @@ class AccountCountersTest {
         assertThat(again).isEqualTo(job);
         assertThat(accounts.require("rita").value().waiting()).isEqualTo(1);
         assertThat(store.laneEntries(Lane.FAST).stream().filter(e -> e.jobId().equals("retry-1"))).hasSize(1);
+        // Even when the dispatcher moved it on before the retry looked.
+        assertThat(dispatch("retry-1", Lane.FAST, "s-r")).isTrue();
+        assertThat(store.submit("rita", plain(job))).isEqualTo(job);
+        assertThat(accounts.require("rita").value().running()).isEqualTo(1);
+        assertThat(accounts.require("rita").value().waiting()).isZero();
     }
 
     @Test

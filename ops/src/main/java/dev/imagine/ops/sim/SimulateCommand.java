@@ -30,9 +30,8 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "A scenario 25 times smaller (same shape and load per slot): under a minute.")
     boolean quick;
 
-    @Option(names = "--baselines", defaultValue = "true", negatable = true,
-            description = "Also run the fifo_ and noaffinity_ baselines (default ${DEFAULT-VALUE}).")
-    boolean baselines;
+    @Option(names = "--no-baselines", description = "Skip the fifo_ and noaffinity_ baselines.")
+    boolean noBaselines;
 
     @Override
     public Integer call() {
@@ -46,7 +45,7 @@ public final class SimulateCommand implements Callable<Integer> {
         Scenario scenario = new Scenario(count, seed);
         out.printf("gpus=%d%njobs=%d%nusers=%d%n", slots, count, scenario.users);
         run(out, "", new Simulation(scenario, Simulation.Mode.SCHEDULER, slots, Simulation.dispatchPolicy(), placement()));
-        if (baselines) {
+        if (!noBaselines) {
             run(out, "fifo_", new Simulation(scenario, Simulation.Mode.FIFO, slots, Simulation.dispatchPolicy(), placement()));
             run(out, "noaffinity_", new Simulation(scenario, Simulation.Mode.NO_AFFINITY, slots, Simulation.dispatchPolicy(),
                     placement()));
