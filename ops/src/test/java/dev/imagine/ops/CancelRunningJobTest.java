@@ -24,7 +24,7 @@ class CancelRunningJobTest {
         try (SchedulerCluster system = new SchedulerCluster(var, 1, ModelPreset.SMALL, SchedulerSettings.DEFAULTS)) {
             TestApi cal = system.user("cal", Plan.PRO);
             String id = cal.submit("a red fox in snow --q 2 --seed 5");
-            JsonNode running = awaitStep(cal, id, 2);
+            JsonNode running = cal.awaitStep(id, 2, Duration.ofSeconds(60));
 
             TestApi.Reply cancelled = cal.delete("/v1/jobs/" + id);
 
@@ -41,20 +41,5 @@ class CancelRunningJobTest {
             assertThat(system.account("cal").fastMillisUsed(System.currentTimeMillis()))
                     .isEqualTo(cal.job(next).path("chargedFastMillis").asLong());
         }
-    }
-
-    private static JsonNode awaitStep(TestApi api, String id, int step) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonNode job = api.job(id);
-            if (job.path("state").asText().equals("PROCESSING") && job.path("step").asInt() >= step) {
-                return job;
-            }
-            if (DONE.contains(job.path("state").asText())) {
-                throw new AssertionError("job ended before it could be cancelled: " + job);
-            }
-            Thread.sleep(10);
-        }
-        throw new AssertionError("job " + id + " never reached step " + step);
     }
 }

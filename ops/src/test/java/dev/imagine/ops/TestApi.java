@@ -100,6 +100,23 @@ final class TestApi {
         return job;
     }
 
+    /** Waits until the job is PROCESSING at {@code step} or beyond; fails if it ends first (use a slower request). */
+    JsonNode awaitStep(String id, int step, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Set<String> ended = Set.of("COMPLETED", "FAILED", "REJECTED", "CANCELLED");
+        while (System.nanoTime() < deadline) {
+            JsonNode job = job(id);
+            if (job.path("state").asText().equals("PROCESSING") && job.path("step").asInt() >= step) {
+                return job;
+            }
+            if (ended.contains(job.path("state").asText())) {
+                throw new AssertionError("job ended before it could be interrupted; use a slower request: " + job);
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("job " + id + " never reached step " + step);
+    }
+
     byte[] grid(String id) throws Exception {
         Reply reply = get("/v1/jobs/" + id + "/grid.png");
         if (reply.status() != 200) {

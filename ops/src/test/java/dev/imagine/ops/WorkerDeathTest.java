@@ -64,7 +64,7 @@ class WorkerDeathTest {
         TestApi api = new TestApi(cluster.apiUrl(), cluster.devApiKey());
 
         String id = api.submit("a red fox in snow --ar 3:2 --seed 7 --q 2");
-        JsonNode running = awaitProgress(api, id, 3);
+        JsonNode running = api.awaitStep(id, 3, Duration.ofSeconds(90));
         String victim = running.path("worker").asText();
         ParticipantProcess doomed = workers.stream().filter(w -> w.instance().equals(victim)).findFirst().orElseThrow();
         long killedAt = System.nanoTime();
@@ -91,20 +91,5 @@ class WorkerDeathTest {
             assertThat(dev.running()).isZero();
             assertThat(dev.waiting()).isZero();
         }
-    }
-
-    private static JsonNode awaitProgress(TestApi api, String id, int step) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonNode job = api.job(id);
-            if (job.path("state").asText().equals("PROCESSING") && job.path("step").asInt() >= step) {
-                return job;
-            }
-            if (job.path("state").asText().equals("COMPLETED")) {
-                throw new AssertionError("job finished before it could be interrupted; use a slower request");
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("job " + id + " never reached step " + step);
     }
 }
