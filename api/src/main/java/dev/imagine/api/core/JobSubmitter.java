@@ -45,12 +45,14 @@ public final class JobSubmitter {
                     + " plan; submit with --fast or --turbo, or move to the standard plan or above", "mode");
         }
         JobStore store = new JobStore(zk.client());
+        // Read once, outside the transaction: backpressure is a threshold, not an exact count.
+        int relaxDepth = store.laneDepth(Lane.RELAX);
         long now = clock.millis();
         String id = JobIds.next(now);
-        return store.submit(caller.name(), account -> admit(account, spec, id, now, store));
+        return store.submit(caller.name(), account -> admit(account, spec, id, now, relaxDepth));
     }
 
-    private JobStore.Admitted admit(Account account, JobSpec spec, String id, long now, JobStore store) {
+    private JobStore.Admitted admit(Account account, JobSpec spec, String id, long now, int relaxDepth) {
         Plan plan = account.plan();
         if (account.waiting() >= plan.maxWaiting()) {
             throw new LimitExceededException("waiting", "you have " + account.waiting() + " jobs waiting, the most the "
@@ -67,25 +69,12 @@ public final class JobSubmitter {
             admitted = withLane(spec, Lane.RELAX);
             note = "Fast time used up this month: moved from " + spec.lane().pathName() + " to relax";
         }
-        if (admitted.lane() == Lane.RELAX) {
-            checkRelaxDepth(store);
+        if (admitted.lane() == Lane.RELAX && relaxDepth >= maxRelaxDepth) {
+            throw new LimitExceededException("relax-depth", "the Relax queue is full (" + relaxDepth
+                    + " jobs waiting); try again in a minute, or use --fast", 60);
         }
         JobRecord job = JobRecord.queued(id, account.name(), admitted, now).withNote(note);
         return new JobStore.Admitted(job, account.withCounts(1, 0));
-    }
-
-    /** Backpressure: above the configured depth new Relax jobs are refused until the lane drains. */
-    private void checkRelaxDepth(JobStore store) {
-        int depth;
-        try {
-            depth = store.laneDepth(Lane.RELAX);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-        if (depth >= maxRelaxDepth) {
-            throw new LimitExceededException("relax-depth", "the Relax queue is full (" + depth
-                    + " jobs waiting); try again in a minute, or use --fast", 60);
-        }
     }
 
     private static JobSpec withLane(JobSpec s, Lane lane) {
