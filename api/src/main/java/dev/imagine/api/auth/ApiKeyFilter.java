@@ -4,6 +4,7 @@ import dev.imagine.api.core.ZooKeeperConnection;
 import dev.imagine.api.dto.ErrorMessage;
 import dev.imagine.core.account.Account;
 import dev.imagine.core.account.AccountStore;
+import dev.imagine.core.zk.Versioned;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -40,9 +41,9 @@ public final class ApiKeyFilter implements ContainerRequestFilter {
                     + "(`ops/imagine users add NAME` makes one; `ops/imagine up` writes a development key to var/dev-api-key)"));
             return;
         }
-        Optional<Account> account;
+        Optional<Versioned<Account>> account;
         try {
-            account = new AccountStore(zk.client()).authenticate(header.substring(BEARER.length()).trim());
+            account = new AccountStore(zk.client()).authenticateVersioned(header.substring(BEARER.length()).trim());
         } catch (Exception e) {
             request.abortWith(Response.status(503).type(MediaType.APPLICATION_JSON_TYPE).header("Retry-After", "5")
                     .entity(new ErrorMessage(503, "accounts (ZooKeeper) are unavailable; retry shortly", null)).build());

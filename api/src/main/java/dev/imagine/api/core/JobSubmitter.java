@@ -10,6 +10,7 @@ import dev.imagine.core.job.JobSpec;
 import dev.imagine.core.job.Lane;
 import dev.imagine.core.prompt.PromptParser;
 import dev.imagine.core.zk.JobStore;
+import dev.imagine.core.zk.Versioned;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,7 +38,8 @@ public final class JobSubmitter {
         this.cluster = cluster;
     }
 
-    public JobRecord submit(String prompt, Lane requested, Account caller) throws Exception {
+    public JobRecord submit(String prompt, Lane requested, Versioned<Account> authenticated) throws Exception {
+        Account caller = authenticated.value();
         JobSpec spec = parser.parse(prompt, requested);
         cluster.check(spec.modelVersion());
         if (spec.lane() == Lane.RELAX && !caller.plan().relaxIncluded()) {
@@ -45,11 +47,13 @@ public final class JobSubmitter {
                     + " plan; submit with --fast or --turbo, or move to the standard plan or above", "mode");
         }
         JobStore store = new JobStore(zk.client());
-        // Read once, outside the transaction: backpressure is a threshold, not an exact count.
-        int relaxDepth = store.laneDepth(Lane.RELAX);
         long now = clock.millis();
+        // Read once, outside the transaction (backpressure is a threshold, not an exact count), and only for a
+        // job that is or may become Relax.
+        boolean mayRelax = spec.lane() == Lane.RELAX || caller.fastMillisLeft(now) <= 0;
+        int relaxDepth = mayRelax ? store.laneDepth(Lane.RELAX) : 0;
         String id = JobIds.next(now);
-        return store.submit(caller.name(), account -> admit(account, spec, id, now, relaxDepth));
+        return store.submit(caller.name(), account -> admit(account, spec, id, now, relaxDepth), authenticated);
     }
 
     private JobStore.Admitted admit(Account account, JobSpec spec, String id, long now, int relaxDepth) {

@@ -39,7 +39,7 @@ public final class ImagineResource {
         Lane lane = lane(request.mode());
         JobRecord job;
         try {
-            job = submitter.submit(request.prompt(), lane, Caller.of(context));
+            job = submitter.submit(request.prompt(), lane, Caller.versioned(context));
         } catch (PromptException e) {
             throw new BadRequestException(e.field(), e.getMessage());
         }

@@ -68,13 +68,18 @@ public final class AccountStore {
 
     /** The account a key belongs to, or empty for a malformed, unknown or revoked key. */
     public Optional<Account> authenticate(String key) throws Exception {
+        return authenticateVersioned(key).map(Versioned::value);
+    }
+
+    /** As {@link #authenticate}, with the account's znode version (a first guess for a compare-and-set). */
+    public Optional<Versioned<Account>> authenticateVersioned(String key) throws Exception {
         if (!ApiKeys.wellFormed(key)) {
             return Optional.empty();
         }
         String hash = ApiKeys.sha256(key);
         try {
             String name = new String(zk.getData().forPath(ZkPaths.key(hash)), StandardCharsets.UTF_8);
-            return get(name).map(Versioned::value).filter(a -> a.keys().stream().anyMatch(k -> k.sha256().equals(hash)));
+            return get(name).filter(a -> a.value().keys().stream().anyMatch(k -> k.sha256().equals(hash)));
         } catch (KeeperException.NoNodeException e) {
             return Optional.empty();
         }

@@ -93,8 +93,16 @@ public final class JobStore {
      * @return the job as written (the admission may have changed its lane)
      */
     public JobRecord submit(String user, Admission admission) throws Exception {
+        return submit(user, admission, null);
+    }
+
+    /**
+     * As {@link #submit(String, Admission)}, starting from an account the caller has just read (the API's
+     * authentication did): when it is still current, the submission costs no further read.
+     */
+    public JobRecord submit(String user, Admission admission, Versioned<Account> firstGuess) throws Exception {
         for (int attempt = 0; attempt < ACCOUNT_RETRIES; attempt++) {
-            Versioned<Account> account = accounts.require(user);
+            Versioned<Account> account = attempt == 0 && firstGuess != null ? firstGuess : accounts.require(user);
             Admitted admitted = admission.admit(account.value());
             List<CuratorOp> ops = submitOps(admitted.job());
             ops.add(zk.transactionOp().setData().withVersion(account.version())
