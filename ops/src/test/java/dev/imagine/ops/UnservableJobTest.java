@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.imagine.core.account.AccountStore;
 import dev.imagine.core.account.Plan;
 import dev.imagine.core.model.ModelNeeds;
+import dev.imagine.controller.helix.ClusterSetup;
+import dev.imagine.core.zk.EmbeddedZooKeeper;
 import dev.imagine.core.zk.JobStore;
 import dev.imagine.core.zk.ZkClients;
 import dev.imagine.kernels.ModelPreset;
@@ -14,6 +16,7 @@ import dev.imagine.participant.GpuParticipant;
 import dev.imagine.participant.ParticipantConfig;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.apache.curator.framework.CuratorFramework;
 import org.junit.jupiter.api.Test;
@@ -45,6 +48,37 @@ class UnservableJobTest {
                     .contains("model v6 needs 16384 MB of device memory and the largest slot of this cluster has 12288 MB");
             assertThat(new JobStore(zk).jobIds()).hasSize(jobsBefore);
             assertThat(api.postRaw("/v1/imagine", "{\"prompt\": \"a castle --v 8\"}").status()).isEqualTo(202);
+        }
+    }
+
+    @Test
+    void aVersionTheClustersStateModelLacksIsRefused() throws Exception {
+        try (EmbeddedZooKeeper zookeeper = new EmbeddedZooKeeper(var.resolve("zk"), 0).start();
+             ClusterSetup setup = new ClusterSetup(zookeeper.connectString(), LocalClusterConfig.CLUSTER);
+             CuratorFramework zk = ZkClients.connect(zookeeper.connectString(), Duration.ofSeconds(10))) {
+            setup.ensureCluster(List.of("v8"));   // an operator's cluster that serves v8 only
+            new JobStore(zk).ensureLayout();
+            java.nio.file.Path yaml = var.resolve("api.yml");
+            java.nio.file.Files.writeString(yaml, """
+                    zkAddress: %s
+                    imageDir: %s
+                    helixCluster: %s
+                    server:
+                      applicationConnectors: [{type: http, bindHost: 127.0.0.1, port: 0}]
+                      adminConnectors: [{type: http, bindHost: 127.0.0.1, port: 0}]
+                    """.formatted(zookeeper.connectString(), var.resolve("images"), LocalClusterConfig.CLUSTER));
+            try (SecondApi server = SecondApi.start(yaml)) {
+                TestApi api = server.api(new TestApi("http://unused", new AccountStore(zk).create("vic", Plan.PRO,
+                        System.currentTimeMillis())));
+
+                TestApi.Reply refused = awaitRefusal(api, "a castle --v 6");
+
+                assertThat(refused.status()).isEqualTo(422);
+                assertThat(refused.json().path("message").asText())
+                        .contains("model v6 is not served by this cluster (its slots can hold v8)")
+                        .contains("ops/imagine models add v6");
+                assertThat(api.postRaw("/v1/imagine", "{\"prompt\": \"a castle --v 8\"}").status()).isEqualTo(202);
+            }
         }
     }
 

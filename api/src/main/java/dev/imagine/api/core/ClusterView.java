@@ -19,8 +19,9 @@ import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
  * capacities in the instance configs ({@code /<cluster>/CONFIGS/PARTICIPANT}) and the slots per model version
  * in the ExternalView ({@code /<cluster>/EXTERNALVIEW}).
  *
- * <p>It refuses at submission a job no slot can ever serve (its model version needs more device memory than
- * any registered slot reports), instead of leaving it waiting for ever. While no slot reports a capacity yet
+ * <p>It refuses at submission a job no slot can ever serve (its model version is not a state of the cluster's
+ * {@code ModelAffinity} state model, or needs more device memory than any registered slot reports), instead of
+ * leaving it waiting for ever. While no slot reports a capacity yet
  * (a cluster still starting), nothing is refused on this ground.
  */
 public final class ClusterView implements Managed {
@@ -30,7 +31,10 @@ public final class ClusterView implements Managed {
     private final String cluster;
     private CuratorCache configs;
     private CuratorCache views;
+    private CuratorCache stateModel;
     private volatile int largestSlotMb = -1;
+    /** The model versions the cluster's ModelAffinity state model has states for; null until read. */
+    private volatile java.util.Set<String> servedVersions;
     private volatile Map<String, Integer> slotsByVersion = Map.of();
 
     public ClusterView(ZooKeeperConnection zk, String cluster) {
@@ -46,6 +50,29 @@ public final class ClusterView implements Managed {
         views = CuratorCache.build(zk.client().usingNamespace(null), "/" + cluster + "/EXTERNALVIEW");
         views.listenable().addListener(CuratorCacheListener.builder().forAll((t, b, a) -> recountSlots()).build());
         views.start();
+        stateModel = CuratorCache.build(zk.client().usingNamespace(null), "/" + cluster + "/STATEMODELDEFS/ModelAffinity");
+        stateModel.listenable().addListener(CuratorCacheListener.builder().forAll((t, b, a) -> readStateModel()).build());
+        stateModel.start();
+    }
+
+    private void readStateModel() {
+        java.util.Set<String> versions = new java.util.TreeSet<>();
+        for (ChildData data : stateModel.stream().toList()) {
+            if (data.getData() == null || data.getData().length == 0) {
+                continue;
+            }
+            try {
+                JSON.readTree(data.getData()).path("listFields").path("STATE_PRIORITY_LIST").forEach(state -> {
+                    String version = state.asText().toLowerCase(Locale.ROOT);
+                    if (!List.of("offline", "error", "dropped").contains(version)) {
+                        versions.add(version);
+                    }
+                });
+            } catch (IOException e) {
+                return;  // being rewritten; the next change reads it again
+            }
+        }
+        servedVersions = versions.isEmpty() ? null : java.util.Set.copyOf(versions);
     }
 
     /** Slots whose ExternalView state holds {@code version} now. */
@@ -81,9 +108,18 @@ public final class ClusterView implements Managed {
         if (views != null) {
             views.close();
         }
+        if (stateModel != null) {
+            stateModel.close();
+        }
     }
 
     public void check(String version) {
+        java.util.Set<String> served = servedVersions;
+        if (served != null && !served.contains(version)) {
+            throw new ApiException(422, "model " + version + " is not served by this cluster (its slots can hold "
+                    + String.join(", ", served) + "); choose one of those with --v, or ask the operator to run "
+                    + "`ops/imagine models add " + version + "`", "--v");
+        }
         int largest = largestSlotMb;
         ModelNeeds needs = ModelNeeds.of(version);
         if (largest >= 0 && needs.deviceMemoryMb() > largest) {
