@@ -287,6 +287,55 @@ class AccountsAndLimitsTest {
     }
 
     @Test
+    void anIdempotencyKeyMakesOneJobEvenFromTwoApiInstancesAtOnce() throws Exception {
+        system.holdSlots();
+        TestApi ida = system.user("ida", Plan.PRO);
+        String body = "{\"prompt\": \"a red fox --seed 4\"}";
+
+        TestApi.Reply first = ida.postRaw("/v1/imagine", body, "Idempotency-Key", "order-1");
+        TestApi.Reply again = ida.postRaw("/v1/imagine", body, "Idempotency-Key", "order-1");
+
+        assertThat(first.status()).isEqualTo(202);
+        submitted.add(new TestApi.Job(ida, first.json().path("id").asText()));
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.json()).isEqualTo(first.json());
+        assertThat(system.account("ida").waiting()).isEqualTo(1);
+        // The same key for another request is refused; a bad key is a 400; another user's same key is theirs.
+        TestApi.Reply other = ida.postRaw("/v1/imagine", "{\"prompt\": \"an owl\"}", "Idempotency-Key", "order-1");
+        assertThat(other.status()).isEqualTo(422);
+        assertThat(other.json().path("message").asText()).contains("already used within 24 h for a different request");
+        assertThat(ida.postRaw("/v1/imagine", body, "Idempotency-Key", "has space").status()).isEqualTo(400);
+        TestApi ivo = system.user("ivo", Plan.PRO);
+        TestApi.Reply theirs = ivo.postRaw("/v1/imagine", body, "Idempotency-Key", "order-1");
+        assertThat(theirs.status()).isEqualTo(202);
+        submitted.add(new TestApi.Job(ivo, theirs.json().path("id").asText()));
+
+        // Eight clients retrying one request at once, through two API instances: one job.
+        try (SecondApi second = SecondApi.start(var.resolve("api.yml"))) {
+            TestApi elsewhere = second.api(ida);
+            List<String> ids = java.util.Collections.synchronizedList(new ArrayList<>());
+            List<Thread> threads = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                TestApi api = t % 2 == 0 ? ida : elsewhere;
+                threads.add(Thread.ofPlatform().start(() -> {
+                    try {
+                        ids.add(api.postRaw("/v1/imagine", body, "Idempotency-Key", "order-2").json().path("id").asText());
+                    } catch (Exception e) {
+                        ids.add("error: " + e);
+                    }
+                }));
+            }
+            for (Thread thread : threads) {
+                thread.join();
+            }
+            assertThat(ids).hasSize(8);
+            assertThat(java.util.Set.copyOf(ids)).hasSize(1);
+            submitted.add(new TestApi.Job(ida, ids.get(0)));
+            assertThat(system.account("ida").waiting()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void cancellingAFinishedJobIsA409() throws Exception {
         TestApi cid = system.user("cid", Plan.PRO);
         String id = submit(cid, "a fox");

@@ -64,6 +64,17 @@ final class TestApi {
         return new Reply(response.statusCode(), response.body(), response.headers());
     }
 
+    /** A POST with extra headers (name, value, name, value, ...). */
+    Reply postRaw(String path, String body, String... headers) throws Exception {
+        HttpRequest.Builder request = request(path).header("Content-Type", "application/json");
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        HttpResponse<byte[]> response = http.send(request.POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        return new Reply(response.statusCode(), response.body(), response.headers());
+    }
+
     Reply get(String path) throws Exception {
         HttpResponse<byte[]> response = http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
         return new Reply(response.statusCode(), response.body(), response.headers());

@@ -9,7 +9,13 @@ import dev.imagine.core.job.JobRecord;
 import dev.imagine.core.job.JobSpec;
 import dev.imagine.core.job.Lane;
 import dev.imagine.core.prompt.PromptParser;
+import dev.imagine.api.dto.SubmitResponse;
+import dev.imagine.core.job.JobState;
 import dev.imagine.core.zk.JobStore;
+import dev.imagine.core.zk.Json;
+import dev.imagine.core.zk.ZkPaths;
+import java.util.Optional;
+import org.apache.zookeeper.KeeperException;
 import dev.imagine.core.zk.Versioned;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,7 +44,44 @@ public final class JobSubmitter {
         this.cluster = cluster;
     }
 
-    public JobRecord submit(String prompt, Lane requested, Versioned<Account> authenticated) throws Exception {
+    /** The answer to a submission; {@code replayed} when an Idempotency-Key found an earlier one. */
+    public record Submission(SubmitResponse response, boolean replayed) {
+    }
+
+    /** @param idempotencyKey the request's {@code Idempotency-Key}, or null */
+    public Submission submit(String prompt, String mode, Lane requested, Versioned<Account> authenticated,
+                             String idempotencyKey) throws Exception {
+        if (idempotencyKey == null) {
+            return new Submission(responseOf(submit(prompt, requested, authenticated, null)), false);
+        }
+        Idempotency.validate(idempotencyKey);
+        String user = authenticated.value().name();
+        String path = Idempotency.path(user, idempotencyKey);
+        String request = Idempotency.fingerprint(prompt, mode);
+        Optional<SubmitResponse> earlier = Idempotency.replay(zk.client(), path, request, clock.millis());
+        if (earlier.isPresent()) {
+            return new Submission(earlier.get(), true);
+        }
+        JobStore store = new JobStore(zk.client());
+        store.ensureParent(ZkPaths.idempotencyFolder(user));
+        long now = clock.millis();
+        JobStore.IdempotencyRecord record = new JobStore.IdempotencyRecord(path,
+                job -> Json.write(new Idempotency.Stored(request, now, responseOf(job))));
+        try {
+            return new Submission(responseOf(submit(prompt, requested, authenticated, record)), false);
+        } catch (KeeperException.NodeExistsException raced) {
+            // A concurrent request with the same key won the create: answer with its job.
+            return new Submission(Idempotency.replay(zk.client(), path, request, now).orElseThrow(() -> raced), true);
+        }
+    }
+
+    public static SubmitResponse responseOf(JobRecord job) {
+        return new SubmitResponse(job.id(), JobState.QUEUED.name(), job.spec().seed(), job.spec().lane().pathName(),
+                job.note(), "/v1/jobs/" + job.id());
+    }
+
+    private JobRecord submit(String prompt, Lane requested, Versioned<Account> authenticated,
+                             JobStore.IdempotencyRecord idempotency) throws Exception {
         Account caller = authenticated.value();
         JobSpec spec = parser.parse(prompt, requested);
         cluster.check(spec.modelVersion());
@@ -53,7 +96,8 @@ public final class JobSubmitter {
         boolean mayRelax = spec.lane() == Lane.RELAX || caller.fastMillisLeft(now) <= 0;
         int relaxDepth = mayRelax ? store.laneDepth(Lane.RELAX) : 0;
         String id = JobIds.next(now);
-        return store.submit(caller.name(), account -> admit(account, spec, id, now, relaxDepth), authenticated);
+        return store.submit(caller.name(), account -> admit(account, spec, id, now, relaxDepth), authenticated,
+                idempotency);
     }
 
     private JobStore.Admitted admit(Account account, JobSpec spec, String id, long now, int relaxDepth) {

@@ -4,7 +4,6 @@ import dev.imagine.api.core.JobSubmitter;
 import dev.imagine.api.dto.ImagineRequest;
 import dev.imagine.api.dto.SubmitResponse;
 import dev.imagine.api.errors.BadRequestException;
-import dev.imagine.core.job.JobRecord;
 import dev.imagine.core.job.Lane;
 import dev.imagine.core.prompt.PromptException;
 import jakarta.ws.rs.Consumes;
@@ -15,6 +14,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import dev.imagine.api.auth.Caller;
+import dev.imagine.api.core.Idempotency;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 
@@ -32,21 +33,22 @@ public final class ImagineResource {
     }
 
     @POST
-    public Response imagine(ImagineRequest request, @Context ContainerRequestContext context) throws Exception {
+    public Response imagine(ImagineRequest request, @Context ContainerRequestContext context,
+                            @HeaderParam(Idempotency.HEADER) String idempotencyKey) throws Exception {
         if (request == null) {
             throw new BadRequestException("prompt", "request body is empty; send {\"prompt\": \"a red fox in snow\"}");
         }
         Lane lane = lane(request.mode());
-        JobRecord job;
+        JobSubmitter.Submission submission;
         try {
-            job = submitter.submit(request.prompt(), lane, Caller.versioned(context));
+            submission = submitter.submit(request.prompt(), request.mode(), lane, Caller.versioned(context), idempotencyKey);
         } catch (PromptException e) {
             throw new BadRequestException(e.field(), e.getMessage());
         }
-        String statusUrl = "/v1/jobs/" + job.id();
-        return Response.accepted(new SubmitResponse(job.id(), job.state().name(), job.spec().seed(),
-                        job.spec().lane().pathName(), job.note(), statusUrl))
-                .location(URI.create(statusUrl)).build();
+        SubmitResponse body = submission.response();
+        // A replay of an Idempotency-Key is a 200 with the first answer's body: the job exists already.
+        return Response.status(submission.replayed() ? 200 : 202).entity(body)
+                .location(URI.create(body.statusUrl())).build();
     }
 
     private Lane lane(String mode) {

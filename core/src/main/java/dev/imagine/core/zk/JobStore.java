@@ -101,12 +101,31 @@ public final class JobStore {
      * authentication did): when it is still current, the submission costs no further read.
      */
     public JobRecord submit(String user, Admission admission, Versioned<Account> firstGuess) throws Exception {
+        return submit(user, admission, firstGuess, null);
+    }
+
+    /**
+     * An idempotency record written in the submission's own transaction, so that one key makes at most one
+     * job: a second submission with the key fails on the record's create (NodeExists) and writes nothing.
+     *
+     * @param path znode of the key ({@link ZkPaths#idempotency}); its parent must exist
+     * @param data what to keep under it, made from the job as admitted (e.g. the answer to replay)
+     */
+    public record IdempotencyRecord(String path, java.util.function.Function<JobRecord, byte[]> data) {
+    }
+
+    /** As above, with an {@link IdempotencyRecord} (or null) in the same transaction. */
+    public JobRecord submit(String user, Admission admission, Versioned<Account> firstGuess, IdempotencyRecord idempotency)
+            throws Exception {
         for (int attempt = 0; attempt < ACCOUNT_RETRIES; attempt++) {
             Versioned<Account> account = attempt == 0 && firstGuess != null ? firstGuess : accounts.require(user);
             Admitted admitted = admission.admit(account.value());
             List<CuratorOp> ops = submitOps(admitted.job());
             ops.add(zk.transactionOp().setData().withVersion(account.version())
                     .forPath(ZkPaths.user(user), Json.write(admitted.account())));
+            if (idempotency != null) {
+                ops.add(zk.transactionOp().create().forPath(idempotency.path(), idempotency.data().apply(admitted.job())));
+            }
             try {
                 zk.transaction().forOperations(ops);
                 return admitted.job();
@@ -163,6 +182,11 @@ public final class JobStore {
     public int laneDepth(Lane lane) throws Exception {
         Stat stat = zk.checkExists().forPath(ZkPaths.lane(lane));
         return stat == null ? 0 : stat.getNumChildren();
+    }
+
+    /** Creates a fixed parent (e.g. a user's idempotency folder) if it is missing; safe to race. */
+    public void ensureParent(String path) throws Exception {
+        ensurePath(path);
     }
 
     /** Deletes one lane entry whose job is gone or no longer QUEUED; never touches the job record. */

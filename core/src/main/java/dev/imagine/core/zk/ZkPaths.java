@@ -15,6 +15,7 @@ import dev.imagine.core.job.Lane;
  * /users/&lt;name&gt;           account: plan, key hashes, live counters (JSON, versioned)
  * /keys/&lt;sha256&gt;          API key hash → user name
  * /planner/state           the planner's memory (last swaps, arrival rates): a new leader carries on
+ * /idempotency/&lt;user&gt;/&lt;sha256&gt;  an Idempotency-Key's submission: the job it made and the answer to replay
  * </pre>
  */
 public final class ZkPaths {
@@ -27,6 +28,7 @@ public final class ZkPaths {
     public static final String USERS = "/users";
     public static final String KEYS = "/keys";
     public static final String PLANNER_STATE = "/planner/state";
+    public static final String IDEMPOTENCY = "/idempotency";
 
     /** Prefix of a fresh lane entry. */
     public static final String NEW_ENTRY = "n-";
@@ -62,6 +64,14 @@ public final class ZkPaths {
 
     public static String key(String sha256) {
         return KEYS + "/" + sha256;
+    }
+
+    public static String idempotencyFolder(String user) {
+        return IDEMPOTENCY + "/" + user;
+    }
+
+    public static String idempotency(String user, String keySha256) {
+        return idempotencyFolder(user) + "/" + keySha256;
     }
 
     public static String lease(String jobId) {

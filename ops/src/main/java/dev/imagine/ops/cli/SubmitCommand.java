@@ -81,8 +81,8 @@ public final class SubmitCommand implements Callable<Integer> {
             int total = job.path("totalSteps").asInt();
             if (!state.equals(lastState)) {
                 String fullBar = bar(total, total);
-                if (state.equals("COMPLETED") && !lastBar.isEmpty() && !lastBar.equals(fullBar)) {
-                    // A poll can miss the last steps: show the bar finished before saying so.
+                if (state.equals("COMPLETED") && !lastBar.equals(fullBar)) {
+                    // A poll can miss the last steps, or a fast job every step: show the bar finished first.
                     console.print(tty ? "\r" + fullBar : fullBar + System.lineSeparator());
                 }
                 if (tty && !lastBar.isEmpty()) {
