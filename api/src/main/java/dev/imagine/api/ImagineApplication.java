@@ -6,6 +6,7 @@ import dev.imagine.api.core.JobSubmitter;
 import dev.imagine.api.core.QueueEstimate;
 import dev.imagine.api.core.UsersCache;
 import dev.imagine.api.errors.LimitExceededMapper;
+import dev.imagine.api.errors.UnreadableRecordMapper;
 import dev.imagine.api.resources.MeResource;
 import dev.imagine.core.scheduling.DispatchPolicy;
 import dev.imagine.api.core.ZooKeeperConnection;
@@ -82,6 +83,7 @@ public class ImagineApplication extends Application<ImagineApiConfiguration> {
         environment.jersey().register(new MeResource(zk, clock));
         environment.jersey().register(new HealthResource(zk));
         environment.jersey().register(new LimitExceededMapper());
+        environment.jersey().register(new UnreadableRecordMapper());
         environment.jersey().register(new BadRequestMapper());
         environment.jersey().register(new InvalidJsonMapper());
         environment.jersey().register(new ZooKeeperUnavailableMapper());

@@ -13,6 +13,8 @@ import dev.imagine.core.job.JobState;
 import dev.imagine.core.job.Lane;
 import dev.imagine.core.zk.JobStore;
 import dev.imagine.core.zk.LaneEntry;
+import dev.imagine.core.zk.Quarantine;
+import dev.imagine.core.zk.UnreadableRecordException;
 import dev.imagine.core.zk.Versioned;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -39,6 +41,7 @@ public final class Dispatcher {
     private final UserLoads users;
     private final DispatchPolicy policy;
     private final Clock clock;
+    private final Quarantine quarantine;
     /** Snapshot time of the previous pass: a job submitted after it is an arrival of this pass. */
     private long previousSnapshotMillis = -1;
 
@@ -48,6 +51,7 @@ public final class Dispatcher {
         this.users = users;
         this.policy = policy;
         this.clock = clock;
+        this.quarantine = new Quarantine(store.client());
     }
 
     public DispatchPass dispatchOnce() throws Exception {
@@ -98,7 +102,13 @@ public final class Dispatcher {
 
     private boolean bind(LaneEntry entry, Assignment assignment) throws Exception {
         String id = entry.jobId();
-        Optional<Versioned<JobRecord>> job = store.get(id);
+        Optional<Versioned<JobRecord>> job;
+        try {
+            job = store.get(id);
+        } catch (UnreadableRecordException unreadable) {
+            quarantine.record(id, entry.path(), unreadable.getMessage());
+            return false;
+        }
         if (job.isEmpty() || job.get().value().state() != JobState.QUEUED) {
             // Cannot come from our transactions; an entry left by hand would otherwise be read every pass.
             LOG.warn("Removing lane entry {}: its job {} is {}", entry.path(), id,
@@ -120,7 +130,13 @@ public final class Dispatcher {
         if (entry.modelVersion() != null && entry.user() != null) {
             return Optional.of(WaitingJob.of(entry, clock.millis()));
         }
-        Optional<Versioned<JobRecord>> job = store.get(entry.jobId());
+        Optional<Versioned<JobRecord>> job;
+        try {
+            job = store.get(entry.jobId());
+        } catch (UnreadableRecordException unreadable) {
+            quarantine.record(entry.jobId(), entry.path(), unreadable.getMessage());
+            return Optional.empty();
+        }
         if (job.isEmpty()) {
             store.removeStaleLaneEntry(entry);
             return Optional.empty();

@@ -5,7 +5,10 @@ import dev.imagine.controller.helix.SlotView;
 import dev.imagine.core.job.JobRecord;
 import dev.imagine.core.job.JobState;
 import dev.imagine.core.zk.JobStore;
+import dev.imagine.core.zk.Quarantine;
+import dev.imagine.core.zk.UnreadableRecordException;
 import dev.imagine.core.zk.Versioned;
+import dev.imagine.core.zk.ZkPaths;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -45,7 +48,14 @@ public final class OrphanRecovery {
         int requeued = 0;
         for (String slotName : store.slotsWithAssignments()) {
             for (String jobId : store.assignments(slotName)) {
-                Optional<Versioned<JobRecord>> job = store.get(jobId);
+                Optional<Versioned<JobRecord>> job;
+                try {
+                    job = store.get(jobId);
+                } catch (UnreadableRecordException unreadable) {
+                    // Its assignment would otherwise keep the slot busy for ever, and fail every pass.
+                    new Quarantine(store.client()).record(jobId, ZkPaths.assignment(slotName, jobId), unreadable.getMessage());
+                    continue;
+                }
                 if (job.isEmpty()) {
                     continue;
                 }

@@ -157,6 +157,8 @@ public final class JobStore {
             return Optional.of(new Versioned<>(Json.read(data, JobRecord.class), stat.getVersion()));
         } catch (KeeperException.NoNodeException e) {
             return Optional.empty();
+        } catch (java.io.UncheckedIOException | IllegalArgumentException unreadable) {
+            throw new UnreadableRecordException(id, unreadable);
         }
     }
 
@@ -167,7 +169,8 @@ public final class JobStore {
             try {
                 entries.add(LaneEntry.parse(lane, name));
             } catch (IllegalArgumentException malformed) {
-                // not ours to dispatch; the failure-policy issue quarantines such entries
+                // Not ours to dispatch, and it must not stop the lane: moved aside and reported.
+                new Quarantine(zk).laneEntry(lane, name, malformed.getMessage());
             }
         }
         entries.sort(LaneEntry.DISPATCH_ORDER);

@@ -15,6 +15,7 @@ import dev.imagine.core.job.Lane;
  * /users/&lt;name&gt;           account: plan, key hashes, live counters (JSON, versioned)
  * /keys/&lt;sha256&gt;          API key hash → user name
  * /planner/state           the planner's memory (last swaps, arrival rates): a new leader carries on
+ * /quarantine/&lt;name&gt;       a lane entry or job record that could not be read, with the reason
  * /idempotency/&lt;user&gt;/&lt;sha256&gt;  an Idempotency-Key's submission: the job it made and the answer to replay
  * </pre>
  */
@@ -29,6 +30,7 @@ public final class ZkPaths {
     public static final String KEYS = "/keys";
     public static final String PLANNER_STATE = "/planner/state";
     public static final String IDEMPOTENCY = "/idempotency";
+    public static final String QUARANTINE = "/quarantine";
 
     /** Prefix of a fresh lane entry. */
     public static final String NEW_ENTRY = "n-";
