@@ -203,15 +203,23 @@ public final class JobStore {
 
     /**
      * Lane entry out, assignment in, record DISPATCHED, the user's counters moved: one transaction, or nothing
-     * if the job moved or its user is at the plan's running limit.
+     * if the job moved, the slot holds another job, or its user is at the plan's running limit.
      */
     public boolean dispatch(LaneEntry entry, Versioned<JobRecord> job, String slot, long nowMillis)
             throws Exception {
         ensurePath(ZkPaths.slotAssignments(slot));
+        // The slot is checked in the transaction too: it must hold no assignment now, and its folder's version is
+        // bumped, so of two dispatchers that saw it free (a leader and one just deposed) exactly one wins.
+        Stat slotStat = new Stat();
+        if (!zk.getChildren().storingStatIn(slotStat).forPath(ZkPaths.slotAssignments(slot)).isEmpty()) {
+            return false;
+        }
         // The user's running limit is checked again here, on the account as it is in this transaction.
         return commitCounted(job.value().user(),
                 a -> a.running() >= a.plan().maxRunning() ? null : a.dispatched(nowMillis),
                 List.of(zk.transactionOp().delete().forPath(entry.path()),
+                        zk.transactionOp().setData().withVersion(slotStat.getVersion())
+                                .forPath(ZkPaths.slotAssignments(slot), new byte[0]),
                         zk.transactionOp().create().forPath(ZkPaths.assignment(slot, job.value().id())),
                         setRecord(job, job.value().dispatchedTo(slot, nowMillis))));
     }

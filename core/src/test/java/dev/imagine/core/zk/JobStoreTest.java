@@ -216,4 +216,25 @@ class JobStoreTest {
         assertThat(store.hasLease("h-1")).isFalse();
         store.releaseLease("h-1", "worker-a");
     }
+
+    @Test
+    void aSlotThatHoldsAJobTakesNoSecondOneEvenFromAnotherLeader() throws Exception {
+        store.submit(job("two-1", Lane.FAST));
+        store.submit(job("two-2", Lane.FAST));
+        LaneEntry first = store.laneEntries(Lane.FAST).stream().filter(e -> e.jobId().equals("two-1")).findFirst().orElseThrow();
+        LaneEntry second = store.laneEntries(Lane.FAST).stream().filter(e -> e.jobId().equals("two-2")).findFirst().orElseThrow();
+
+        // Two dispatchers that both saw slot pool_w_2x free (a leader and one just deposed).
+        assertThat(store.dispatch(first, store.get("two-1").orElseThrow(), "pool_w_2x", 2_000)).isTrue();
+        assertThat(store.dispatch(second, store.get("two-2").orElseThrow(), "pool_w_2x", 2_001)).isFalse();
+
+        assertThat(store.assignments("pool_w_2x")).containsExactly("two-1");
+        assertThat(store.get("two-2").orElseThrow().value().state()).isEqualTo(JobState.QUEUED);
+        // Once the first job is done with the slot, the second one gets it.
+        Versioned<JobRecord> dispatched = store.get("two-1").orElseThrow();
+        Versioned<JobRecord> claimed = store.claim(dispatched, dispatched.value().processingOn("w", 4, 2_100), "w").orElseThrow();
+        Versioned<JobRecord> uploading = store.update(claimed, claimed.value().uploading()).orElseThrow();
+        assertThat(store.complete(uploading, uploading.value().completed("x.png", 8, 8, 2_200))).isTrue();
+        assertThat(store.dispatch(second, store.get("two-2").orElseThrow(), "pool_w_2x", 2_300)).isTrue();
+    }
 }
