@@ -13,6 +13,7 @@ import dev.imagine.kernels.GenerationCancelledException;
 import dev.imagine.kernels.GenerationRequest;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,12 +63,15 @@ final class JobRunner {
         GenerationRequest request = new GenerationRequest(spec.prompt(), spec.negativePrompt(), spec.seed(),
                 spec.aspectWidth(), spec.aspectHeight(), spec.quality(), spec.stylize(), spec.chaos());
         int steps = model.plan(request).steps();
+        // The lease names this claim, not just this participant: a stale run of the same job on another slot of
+        // the same participant can then never release the live claim's lease.
+        String lease = worker + "#" + slot.slot() + "#" + UUID.randomUUID();
         Optional<Versioned<JobRecord>> claimed =
-                store.claim(assigned, assigned.value().processingOn(worker, steps, clock.millis()), worker);
+                store.claim(assigned, assigned.value().processingOn(worker, steps, clock.millis()), lease);
         if (claimed.isEmpty()) {
             // Lost to another writer, or our own claim committed before a connection loss and its retry
             // failed: a lease of ours must not outlive this call, or the job would stay PROCESSING forever.
-            store.releaseLease(assigned.value().id(), worker);
+            store.releaseLease(assigned.value().id(), lease);
             LOG.info("Job {} moved before slot {} could claim it", assigned.value().id(), slot.slot());
             return;
         }
@@ -77,13 +81,16 @@ final class JobRunner {
             // Whatever broke (disk full, ZooKeeper gone past Curator's retries, out of memory), the job goes
             // back through recovery rather than staying claimed by a worker that has given up on it.
             LOG.error("Job {} abandoned on slot {}: {}", assigned.value().id(), slot.slot(), e.toString());
+            throw e;
+        } finally {
+            // Every way out of a claim lets go of it: after COMPLETED or FAILED the lease is already gone; after a
+            // cancel, a lost write or an error, dropping it hands the job to recovery at once.
             try {
-                store.releaseLease(assigned.value().id(), worker);
+                store.releaseLease(assigned.value().id(), lease);
             } catch (Exception releaseFailed) {
                 LOG.warn("Lease of job {} not released ({}); it goes with this worker's session", assigned.value().id(),
                         releaseFailed.toString());
             }
-            throw e;
         }
     }
 

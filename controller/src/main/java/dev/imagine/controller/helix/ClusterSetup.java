@@ -107,14 +107,33 @@ public final class ClusterSetup implements AutoCloseable {
         config.setPort(Integer.toString(port));
         config.setInstanceEnabled(true);
         config.addTag(pool);
-        try {
-            admin.addInstance(cluster, config);
-            LOG.info("Registered participant {} in pool {}", instance, pool);
-        } catch (RuntimeException raced) {
-            if (!admin.getInstancesInCluster(cluster).contains(instance)) {
-                throw raced;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                admin.addInstance(cluster, config);
+                LOG.info("Registered participant {} in pool {}", instance, pool);
+                return;
+            } catch (RuntimeException raced) {
+                if (admin.getInstancesInCluster(cluster).contains(instance)) {
+                    LOG.debug("Participant {} was registered concurrently", instance);
+                    return;
+                }
+                // Helix's addInstance reads every registered instance's config; one registered a moment ago whose
+                // config is not written yet makes it fail ("instance: X is NOT setup"). That passes: try again.
+                if (attempt >= 20) {
+                    throw raced;
+                }
+                LOG.debug("Registering participant {} raced another one ({}); retrying", instance, raced.getMessage());
+                sleepQuietly(50L * attempt);
             }
-            LOG.debug("Participant {} was registered concurrently", instance);
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while registering a participant", e);
         }
     }
 

@@ -225,27 +225,50 @@ public final class JobStore {
     }
 
     /**
-     * The worker's claim: an ephemeral lease (it vanishes with the worker's session) and the
-     * record PROCESSING, together. Returns the record's new version, or empty if the job moved.
+     * The worker's claim: an ephemeral lease (it vanishes with the worker's session) holding {@code leaseOwner},
+     * a token unique to this claim, and the record PROCESSING, together. Returns the record's new version, or
+     * empty if the job moved. A retry whose first try committed finds our own lease and record: that is ours.
      */
-    public Optional<Versioned<JobRecord>> claim(Versioned<JobRecord> job, JobRecord processing, String worker)
+    public Optional<Versioned<JobRecord>> claim(Versioned<JobRecord> job, JobRecord processing, String leaseOwner)
             throws Exception {
+        byte[] owner = leaseOwner.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         List<CuratorTransactionResult> results = commitForResults(
-                zk.transactionOp().create().withMode(CreateMode.EPHEMERAL)
-                        .forPath(ZkPaths.lease(job.value().id()), worker.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                zk.transactionOp().create().withMode(CreateMode.EPHEMERAL).forPath(ZkPaths.lease(job.value().id()), owner),
                 setRecord(job, processing));
-        return results == null ? Optional.empty()
-                : Optional.of(new Versioned<>(processing, results.get(1).getResultStat().getVersion()));
+        if (results != null) {
+            return Optional.of(new Versioned<>(processing, results.get(1).getResultStat().getVersion()));
+        }
+        try {
+            if (java.util.Arrays.equals(zk.getData().forPath(ZkPaths.lease(job.value().id())), owner)) {
+                return get(job.value().id()).filter(current -> current.value().equals(processing));
+            }
+        } catch (KeeperException.NoNodeException gone) {
+            // not ours
+        }
+        return Optional.empty();
     }
 
-    /** Compare-and-set of the record alone (progress, UPLOADING). Empty if someone else moved it. */
+    /**
+     * Compare-and-set of the record alone (progress, UPLOADING). Empty if someone else moved it. A version
+     * conflict whose cause is our own write (Curator retried after the reply was lost) is recognised by
+     * re-reading: "is it what I wrote?"
+     */
     public Optional<Versioned<JobRecord>> update(Versioned<JobRecord> job, JobRecord next) throws Exception {
         try {
             Stat stat = zk.setData().withVersion(job.version()).forPath(ZkPaths.job(next.id()), Json.write(next));
             return Optional.of(new Versioned<>(next, stat.getVersion()));
-        } catch (KeeperException.BadVersionException | KeeperException.NoNodeException e) {
+        } catch (KeeperException.BadVersionException conflict) {
+            return get(next.id()).filter(current -> current.value().equals(next));
+        } catch (KeeperException.NoNodeException e) {
             return Optional.empty();
         }
+    }
+
+    /** After a lost race: whether the job is already as we meant to leave it (our own retried commit). */
+    private boolean alreadyWritten(JobRecord intended) throws Exception {
+        return get(intended.id()).map(current -> current.value().equals(intended)).orElse(false)
+                && !hasLease(intended.id())
+                && (intended.slot() == null || zk.checkExists().forPath(ZkPaths.assignment(intended.slot(), intended.id())) == null);
     }
 
     /**
@@ -258,7 +281,8 @@ public final class JobStore {
                         completed.completedAtMillis()),
                 List.of(setRecord(job, completed),
                         zk.transactionOp().delete().forPath(ZkPaths.lease(completed.id())),
-                        zk.transactionOp().delete().forPath(ZkPaths.assignment(completed.slot(), completed.id()))));
+                        zk.transactionOp().delete().forPath(ZkPaths.assignment(completed.slot(), completed.id()))))
+                || alreadyWritten(completed);
     }
 
     /** Terminal failure of a claimed job: the record FAILED with its reason, lease and assignment gone. */
@@ -267,7 +291,8 @@ public final class JobStore {
         return commitCounted(failed.user(), a -> a.withCounts(0, -1),
                 List.of(setRecord(job, failed),
                         zk.transactionOp().delete().forPath(ZkPaths.lease(failed.id())),
-                        zk.transactionOp().delete().forPath(ZkPaths.assignment(failed.slot(), failed.id()))));
+                        zk.transactionOp().delete().forPath(ZkPaths.assignment(failed.slot(), failed.id()))))
+                || alreadyWritten(failed);
     }
 
     /**
@@ -288,14 +313,15 @@ public final class JobStore {
     }
 
     /**
-     * Drops this worker's lease on a job it can no longer carry (its claim's outcome is unknown, or it failed
+     * Drops this claim's lease on a job it can no longer carry (its claim's outcome is unknown, or it failed
      * after claiming): the job, PROCESSING without a lease, is then re-queued by the dispatcher's recovery.
+     * Only the lease holding {@code leaseOwner} (the claim's own token) is deleted.
      */
-    public void releaseLease(String jobId, String worker) throws Exception {
+    public void releaseLease(String jobId, String leaseOwner) throws Exception {
         Stat stat = new Stat();
         try {
             byte[] owner = zk.getData().storingStatIn(stat).forPath(ZkPaths.lease(jobId));
-            if (worker.equals(new String(owner, java.nio.charset.StandardCharsets.UTF_8))) {
+            if (leaseOwner.equals(new String(owner, java.nio.charset.StandardCharsets.UTF_8))) {
                 zk.delete().withVersion(stat.getVersion()).forPath(ZkPaths.lease(jobId));
             }
         } catch (KeeperException.NoNodeException | KeeperException.BadVersionException gone) {

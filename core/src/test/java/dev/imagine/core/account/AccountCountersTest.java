@@ -103,9 +103,11 @@ class AccountCountersTest {
         Versioned<JobRecord> uploading = store.update(claimedAgain, claimedAgain.value().uploading()).orElseThrow();
         JobRecord completed = uploading.value().completed("x.png", 8, 8, NOW).metered(700, Lane.TURBO.fastMillisFor(700));
         assertThat(store.complete(uploading, completed)).isTrue();
-        // The first attempt's worker, or a retry, completing with a stale version charges nothing more.
-        assertThat(store.complete(uploading, completed)).isFalse();
-        assertThat(store.complete(claimed, completed)).isFalse();
+        // A retry of that commit is recognised as done and charges nothing more; the first attempt's worker,
+        // completing its own run with a stale version, loses and charges nothing either.
+        assertThat(store.complete(uploading, completed)).isTrue();
+        JobRecord stale = claimed.value().uploading().completed("old.png", 8, 8, NOW).metered(900, Lane.TURBO.fastMillisFor(900));
+        assertThat(store.complete(claimed, stale)).isFalse();
 
         Account done = accounts.require("fay").value();
         assertThat(done.running()).isZero();

@@ -9,6 +9,7 @@ import dev.imagine.core.job.Lane;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.apache.curator.framework.CuratorFramework;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -236,5 +237,65 @@ class JobStoreTest {
         Versioned<JobRecord> uploading = store.update(claimed, claimed.value().uploading()).orElseThrow();
         assertThat(store.complete(uploading, uploading.value().completed("x.png", 8, 8, 2_200))).isTrue();
         assertThat(store.dispatch(second, store.get("two-2").orElseThrow(), "pool_w_2x", 2_300)).isTrue();
+    }
+
+    /** What Curator's retry after a lost reply meets: our own write already there, at the next version. */
+    private static void commitBehindTheCallersBack(Versioned<JobRecord> job, JobRecord next) throws Exception {
+        client.setData().withVersion(job.version()).forPath(ZkPaths.job(next.id()), Json.write(next));
+    }
+
+    @Test
+    void aProgressWriteWhoseFirstTryCommittedIsRecognisedAsOurs() throws Exception {
+        store.submit(job("lost-1", Lane.FAST));
+        LaneEntry entry = store.laneEntries(Lane.FAST).stream().filter(e -> e.jobId().equals("lost-1")).findFirst().orElseThrow();
+        store.dispatch(entry, store.get("lost-1").orElseThrow(), "pool_w_lost", 2_000);
+        Versioned<JobRecord> dispatched = store.get("lost-1").orElseThrow();
+        Versioned<JobRecord> claimed = store.claim(dispatched, dispatched.value().processingOn("w", 4, 2_100), "w").orElseThrow();
+        JobRecord progressed = claimed.value().withProgress(2, 4);
+        commitBehindTheCallersBack(claimed, progressed);
+
+        Optional<Versioned<JobRecord>> written = store.update(claimed, progressed);
+
+        assertThat(written).isPresent();
+        assertThat(written.get().value()).isEqualTo(progressed);
+        assertThat(written.get().version()).isEqualTo(store.get("lost-1").orElseThrow().version());
+        // Someone else's write is still a lost race.
+        assertThat(store.update(claimed, claimed.value().withProgress(3, 4))).isEmpty();
+    }
+
+    @Test
+    void aCompletionWhoseFirstTryCommittedIsRecognisedAsOurs() throws Exception {
+        store.submit(job("lost-2", Lane.FAST));
+        LaneEntry entry = store.laneEntries(Lane.FAST).stream().filter(e -> e.jobId().equals("lost-2")).findFirst().orElseThrow();
+        store.dispatch(entry, store.get("lost-2").orElseThrow(), "pool_w_lost2", 2_000);
+        Versioned<JobRecord> dispatched = store.get("lost-2").orElseThrow();
+        Versioned<JobRecord> claimed = store.claim(dispatched, dispatched.value().processingOn("w", 4, 2_100), "w").orElseThrow();
+        Versioned<JobRecord> uploading = store.update(claimed, claimed.value().uploading()).orElseThrow();
+        JobRecord completed = uploading.value().completed("x.png", 8, 8, 2_200);
+        assertThat(store.complete(uploading, completed)).isTrue();
+
+        // The retry of that same transaction (its reply lost) finds it done: success, not a lost lease.
+        assertThat(store.complete(uploading, completed)).isTrue();
+        assertThat(store.hasLease("lost-2")).isFalse();
+        assertThat(store.assignments("pool_w_lost2")).isEmpty();
+    }
+
+    @Test
+    void aClaimWhoseFirstTryCommittedIsOursAndALeaseIsReleasedOnlyByItsOwnClaim() throws Exception {
+        store.submit(job("lost-3", Lane.FAST));
+        LaneEntry entry = store.laneEntries(Lane.FAST).stream().filter(e -> e.jobId().equals("lost-3")).findFirst().orElseThrow();
+        store.dispatch(entry, store.get("lost-3").orElseThrow(), "pool_w_lost3", 2_000);
+        Versioned<JobRecord> dispatched = store.get("lost-3").orElseThrow();
+        JobRecord processing = dispatched.value().processingOn("worker-1", 4, 2_100);
+        assertThat(store.claim(dispatched, processing, "worker-1#slot-a#1")).isPresent();
+
+        // The same transaction again (a retry after a lost reply): ours. Another claim's token: not ours.
+        assertThat(store.claim(dispatched, processing, "worker-1#slot-a#1")).isPresent();
+        assertThat(store.claim(dispatched, processing, "worker-1#slot-b#2")).isEmpty();
+        // A stale run of the same participant on another slot cannot drop this claim's lease.
+        store.releaseLease("lost-3", "worker-1#slot-b#2");
+        assertThat(store.hasLease("lost-3")).isTrue();
+        store.releaseLease("lost-3", "worker-1#slot-a#1");
+        assertThat(store.hasLease("lost-3")).isFalse();
     }
 }
