@@ -66,10 +66,13 @@ public final class Planner {
         Versioned<PlannerMemory> stored = current;
         PlannerMemory memory = stored.value().withArrivals(pass.arrivalsByVersion(), now);
         Map<String, Slot> byName = new HashMap<>();
+        Map<String, IdealState> idealStates = new HashMap<>();   // one read per pool per pass, not per slot
         List<PlacementPolicy.SlotState> states = new ArrayList<>();
         for (Slot slot : slots.slots()) {
             byName.put(slot.name(), slot);
-            states.add(stateOf(slot));
+            IdealState idealState = idealStates.computeIfAbsent(slot.pool(),
+                    pool -> accessor.getProperty(accessor.keyBuilder().idealStates(pool)));
+            states.add(stateOf(slot, idealState));
         }
         List<PlacementPolicy.Retarget> retargets = policy.plan(now, states, pass.waitingByVersion(), memory,
                 Math.max(1, states.size() / 10));
@@ -96,16 +99,15 @@ public final class Planner {
         }
     }
 
-    private PlacementPolicy.SlotState stateOf(Slot slot) throws Exception {
+    private PlacementPolicy.SlotState stateOf(Slot slot, IdealState idealState) throws Exception {
         boolean healthy = slot.live() && slot.enabled() && !ModelAffinity.ERROR.equals(slot.state());
         String memory = slots.instanceAttribute(slot.instance(), ModelNeeds.DEVICE_MEMORY_MB);
-        return new PlacementPolicy.SlotState(slot.name(), targetVersion(slot), store.assignments(slot.name()).isEmpty(),
+        return new PlacementPolicy.SlotState(slot.name(), targetVersion(slot, idealState), store.assignments(slot.name()).isEmpty(),
                 healthy, memory == null ? Integer.MAX_VALUE : Integer.parseInt(memory));
     }
 
     /** The version the slot holds or is loading: its IdealState target, else what the ExternalView shows. */
-    private String targetVersion(Slot slot) {
-        IdealState idealState = accessor.getProperty(accessor.keyBuilder().idealStates(slot.pool()));
+    private static String targetVersion(Slot slot, IdealState idealState) {
         Map<String, String> target = idealState == null ? null : idealState.getInstanceStateMap(slot.name());
         String state = target == null ? null : target.get(slot.instance());
         return state != null ? ModelAffinity.versionFor(state) : slot.version();
