@@ -1,6 +1,5 @@
 package dev.imagine.controller;
 
-import dev.imagine.controller.dispatch.DispatchPass;
 import dev.imagine.controller.dispatch.Dispatcher;
 import dev.imagine.controller.dispatch.OrphanRecovery;
 import dev.imagine.controller.dispatch.Planner;

@@ -6,7 +6,6 @@ import dev.imagine.core.model.ModelNeeds;
 import dev.imagine.core.scheduling.DispatchPolicy;
 import dev.imagine.core.scheduling.SchedulingSnapshot;
 import dev.imagine.core.scheduling.UserLoadSource;
-import dev.imagine.core.scheduling.UserLoads;
 import dev.imagine.core.scheduling.WaitingJob;
 import dev.imagine.core.zk.JobStore;
 import dev.imagine.core.zk.LaneEntry;

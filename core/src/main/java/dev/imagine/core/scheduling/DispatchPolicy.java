@@ -32,10 +32,6 @@ public final class DispatchPolicy {
         this.relaxPromoteAfterMillis = relaxPromoteAfter.toMillis();
     }
 
-    public Duration relaxPromoteAfter() {
-        return Duration.ofMillis(relaxPromoteAfterMillis);
-    }
-
     /** Which waiting jobs go to which free slots now. */
     public List<Assignment> decide(SchedulingSnapshot snapshot) {
         Map<String, Deque<FreeSlot>> free = new HashMap<>();

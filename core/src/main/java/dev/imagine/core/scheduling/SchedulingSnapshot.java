@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * Everything one dispatch cycle decides on, read once: the policy never reads ZooKeeper or a clock.
  *
- * @param users loads of the users who have waiting jobs; a user missing here is {@link UserLoad#unlimited}
+ * @param users loads of the users who have waiting jobs; a user missing here (no account) is never capped
  */
 public record SchedulingSnapshot(long nowMillis, List<WaitingJob> waiting, Map<String, UserLoad> users,
                                  List<FreeSlot> freeSlots) {

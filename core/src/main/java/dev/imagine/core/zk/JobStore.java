@@ -177,11 +177,6 @@ public final class JobStore {
         return entries;
     }
 
-    /** The raw child names of one lane, unparsed (a malformed one is the caller's to report). */
-    public List<String> laneEntryNames(Lane lane) throws Exception {
-        return zk.getChildren().forPath(ZkPaths.lane(lane));
-    }
-
     public int laneDepth(Lane lane) throws Exception {
         Stat stat = zk.checkExists().forPath(ZkPaths.lane(lane));
         return stat == null ? 0 : stat.getNumChildren();

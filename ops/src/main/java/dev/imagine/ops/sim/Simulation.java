@@ -59,7 +59,6 @@ final class Simulation {
     private final Map<Integer, List<Integer>> waitingByUser = new LinkedHashMap<>();
     private final int[] waitingOfVersion = new int[Scenario.VERSIONS.length];
     private final WaitingJob[] asWaiting;
-    private final int[] slotOfJob;
     private final int[][] runningOn;
     private final Set<Integer> runningUsers = new java.util.LinkedHashSet<>();
     private double windowDeviation;
@@ -81,7 +80,6 @@ final class Simulation {
         this.running = new int[scenario.users];
         this.lastDispatched = new long[scenario.users];
         this.asWaiting = new WaitingJob[scenario.jobs];
-        this.slotOfJob = new int[scenario.jobs];
         this.runningOn = new int[scenario.users][Scenario.VERSIONS.length];
         this.result = new SimResult(scenario.jobs);
         for (int v = 0; v < Scenario.VERSIONS.length; v++) {
@@ -215,7 +213,6 @@ final class Simulation {
         lastDispatched[user] = now;
         runningOn[user][version]++;
         busyUntil[slot] = now + swap + scenario.serviceMillis[job];
-        slotOfJob[job] = slot;
         releases.add(new long[] {busyUntil[slot], slot, user, version});
         result.started(scenario.lane[job], now - scenario.submitMillis[job], scenario.serviceMillis[job]);
     }
