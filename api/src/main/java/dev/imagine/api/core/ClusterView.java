@@ -62,12 +62,8 @@ public final class ClusterView implements Managed {
                 continue;
             }
             try {
-                JSON.readTree(data.getData()).path("listFields").path("STATE_PRIORITY_LIST").forEach(state -> {
-                    String version = state.asText().toLowerCase(Locale.ROOT);
-                    if (!List.of("offline", "error", "dropped").contains(version)) {
-                        versions.add(version);
-                    }
-                });
+                JSON.readTree(data.getData()).path("listFields").path("STATE_PRIORITY_LIST")
+                        .forEach(state -> versionOf(state.asText()).ifPresent(versions::add));
             } catch (IOException e) {
                 return;  // being rewritten; the next change reads it again
             }
@@ -80,6 +76,13 @@ public final class ClusterView implements Managed {
         return slotsByVersion.getOrDefault(version, 0);
     }
 
+    /** The model version a ModelAffinity state holds ("V8" is v8), as the controller's ModelAffinity maps it. */
+    private static java.util.Optional<String> versionOf(String state) {
+        String version = state.toLowerCase(Locale.ROOT);
+        return List.of("offline", "error", "dropped").contains(version) ? java.util.Optional.empty()
+                : java.util.Optional.of(version);
+    }
+
     private void recountSlots() {
         Map<String, Integer> counts = new HashMap<>();
         for (ChildData data : views.stream().toList()) {
@@ -87,12 +90,8 @@ public final class ClusterView implements Managed {
                 continue;
             }
             try {
-                JSON.readTree(data.getData()).path("mapFields").forEach(instances -> instances.forEach(state -> {
-                    String version = state.asText().toLowerCase(Locale.ROOT);
-                    if (!List.of("offline", "error", "dropped").contains(version)) {
-                        counts.merge(version, 1, Integer::sum);
-                    }
-                }));
+                JSON.readTree(data.getData()).path("mapFields").forEach(instances -> instances.forEach(state ->
+                        versionOf(state.asText()).ifPresent(version -> counts.merge(version, 1, Integer::sum))));
             } catch (IOException e) {
                 // a view being rewritten; the next change recounts
             }

@@ -7,9 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
 
@@ -98,69 +98,72 @@ public final class AccountStore {
     }
 
     public Account setPlan(String name, Plan plan) throws Exception {
-        return update(name, a -> a.withPlan(plan));
+        Account[] written = new Account[1];
+        changeAccount(name, (current, attempt) -> {
+            written[0] = current.value().withPlan(plan);
+            return List.of(setAccount(current, written[0]));
+        });
+        return written[0];
     }
 
     /** A further key for the account; returns the key (shown once). */
     public String addKey(String name, long nowMillis) throws Exception {
         String key = ApiKeys.generate();
         String hash = ApiKeys.sha256(key);
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            Versioned<Account> current = require(name);
+        changeAccount(name, (current, attempt) -> {
             if (current.value().keys().stream().anyMatch(k -> k.sha256().equals(hash))) {
-                return key;  // our earlier try committed
+                return null;  // our earlier try committed
             }
-            Account next = current.value().withKey(new ApiKey(ApiKeys.idOf(hash), hash, nowMillis));
-            try {
-                zk.transaction().forOperations(
-                        zk.transactionOp().setData().withVersion(current.version()).forPath(ZkPaths.user(name), Json.write(next)),
-                        zk.transactionOp().create().forPath(ZkPaths.key(hash), name.getBytes(StandardCharsets.UTF_8)));
-                return key;
-            } catch (KeeperException.BadVersionException | KeeperException.NodeExistsException raced) {
-                // re-read and try again
-            }
-        }
-        throw new AccountException("user '" + name + "' kept changing; try again");
+            return List.of(setAccount(current, current.value().withKey(new ApiKey(ApiKeys.idOf(hash), hash, nowMillis))),
+                    zk.transactionOp().create().forPath(ZkPaths.key(hash), name.getBytes(StandardCharsets.UTF_8)));
+        });
+        return key;
     }
 
     /** Revokes one key by its id; the key stops working at once. */
     public void revokeKey(String name, String keyId) throws Exception {
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            Versioned<Account> current = require(name);
+        changeAccount(name, (current, attempt) -> {
             Optional<ApiKey> key = current.value().keys().stream().filter(k -> k.id().equals(keyId)).findFirst();
             if (key.isEmpty() && attempt > 0) {
-                return;  // gone since our first read: our own earlier try (a retried commit) or another revoke
+                return null;  // gone since our first read: our own earlier try (a retried commit) or another revoke
             }
             if (key.isEmpty()) {
                 throw new AccountException("user '" + name + "' has no key '" + keyId + "'; `users list` shows key ids");
             }
-            var ops = new ArrayList<>(List.of(zk.transactionOp().setData().withVersion(current.version())
-                    .forPath(ZkPaths.user(name), Json.write(current.value().withoutKey(keyId)))));
+            List<CuratorOp> ops = new ArrayList<>(List.of(setAccount(current, current.value().withoutKey(keyId))));
             if (zk.checkExists().forPath(ZkPaths.key(key.get().sha256())) != null) {
                 ops.add(zk.transactionOp().delete().forPath(ZkPaths.key(key.get().sha256())));
+            }
+            return ops;
+        });
+    }
+
+    /** One change of an account: the operations to commit, given the account as read now; null when nothing is left to do. */
+    private interface Change {
+        List<CuratorOp> ops(Versioned<Account> current, int attempt) throws Exception;
+    }
+
+    /** Reads, changes and commits with the account's version; a race (or our own retried commit) re-reads and tries again. */
+    private void changeAccount(String name, Change change) throws Exception {
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            List<CuratorOp> ops = change.ops(require(name), attempt);
+            if (ops == null) {
+                return;
             }
             try {
                 zk.transaction().forOperations(ops);
                 return;
-            } catch (KeeperException.BadVersionException | KeeperException.NoNodeException raced) {
+            } catch (KeeperException.BadVersionException | KeeperException.NodeExistsException
+                     | KeeperException.NoNodeException raced) {
                 // re-read and try again
             }
         }
         throw new AccountException("user '" + name + "' kept changing; try again");
     }
 
-    private Account update(String name, UnaryOperator<Account> change) throws Exception {
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            Versioned<Account> current = require(name);
-            Account next = change.apply(current.value());
-            try {
-                zk.setData().withVersion(current.version()).forPath(ZkPaths.user(name), Json.write(next));
-                return next;
-            } catch (KeeperException.BadVersionException raced) {
-                // re-read and try again
-            }
-        }
-        throw new AccountException("user '" + name + "' kept changing; try again");
+    private CuratorOp setAccount(Versioned<Account> current, Account next) throws Exception {
+        return zk.transactionOp().setData().withVersion(current.version())
+                .forPath(ZkPaths.user(next.name()), Json.write(next));
     }
 
     private void ensureParents() throws Exception {
