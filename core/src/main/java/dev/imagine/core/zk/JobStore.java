@@ -259,11 +259,14 @@ public final class JobStore {
         }
     }
 
-    /** After a lost race: whether the job is already as we meant to leave it (our own retried commit). */
-    private boolean alreadyWritten(JobRecord intended) throws Exception {
+    /**
+     * After a lost race: whether the job is already as we meant to leave it, its lease and its assignment on
+     * {@code formerSlot} gone — our own commit, retried by Curator after its reply was lost.
+     */
+    private boolean alreadyWritten(JobRecord intended, String formerSlot) throws Exception {
         return get(intended.id()).map(current -> current.value().equals(intended)).orElse(false)
                 && !hasLease(intended.id())
-                && (intended.slot() == null || zk.checkExists().forPath(ZkPaths.assignment(intended.slot(), intended.id())) == null);
+                && (formerSlot == null || zk.checkExists().forPath(ZkPaths.assignment(formerSlot, intended.id())) == null);
     }
 
     /**
@@ -277,7 +280,7 @@ public final class JobStore {
                 List.of(setRecord(job, completed),
                         zk.transactionOp().delete().forPath(ZkPaths.lease(completed.id())),
                         zk.transactionOp().delete().forPath(ZkPaths.assignment(completed.slot(), completed.id()))))
-                || alreadyWritten(completed);
+                || alreadyWritten(completed, completed.slot());
     }
 
     /** Terminal failure of a claimed job: the record FAILED with its reason, lease and assignment gone. */
@@ -287,7 +290,7 @@ public final class JobStore {
                 List.of(setRecord(job, failed),
                         zk.transactionOp().delete().forPath(ZkPaths.lease(failed.id())),
                         zk.transactionOp().delete().forPath(ZkPaths.assignment(failed.slot(), failed.id()))))
-                || alreadyWritten(failed);
+                || alreadyWritten(failed, failed.slot());
     }
 
     /**
@@ -304,7 +307,7 @@ public final class JobStore {
         JobRecord queued = current.requeued(reason, nowMillis);
         List<CuratorOp> ops = new ArrayList<>(List.of(setRecord(job, queued), laneEntryOp(queued, true)));
         ops.addAll(cleanupOps(current));
-        return commitCounted(current.user(), a -> a.withCounts(1, -1), ops);
+        return commitCounted(current.user(), a -> a.withCounts(1, -1), ops) || alreadyWritten(queued, current.slot());
     }
 
     /**
@@ -350,7 +353,8 @@ public final class JobStore {
      */
     public boolean cancel(Versioned<JobRecord> job, String reason, long nowMillis) throws Exception {
         JobRecord current = job.value();
-        List<CuratorOp> ops = new ArrayList<>(List.of(setRecord(job, current.cancelled(reason, nowMillis))));
+        JobRecord cancelled = current.cancelled(reason, nowMillis);
+        List<CuratorOp> ops = new ArrayList<>(List.of(setRecord(job, cancelled)));
         for (LaneEntry entry : laneEntries(current.spec().lane())) {
             if (entry.jobId().equals(current.id())) {
                 ops.add(zk.transactionOp().delete().forPath(entry.path()));
@@ -363,7 +367,8 @@ public final class JobStore {
             ops.add(zk.transactionOp().delete().forPath(ZkPaths.lease(current.id())));
         }
         boolean waiting = current.state() == JobState.QUEUED;
-        return commitCounted(current.user(), a -> waiting ? a.withCounts(-1, 0) : a.withCounts(0, -1), ops);
+        return commitCounted(current.user(), a -> waiting ? a.withCounts(-1, 0) : a.withCounts(0, -1), ops)
+                || alreadyWritten(cancelled, current.slot());
     }
 
     public boolean hasLease(String jobId) throws Exception {

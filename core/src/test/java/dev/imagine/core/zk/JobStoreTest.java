@@ -298,4 +298,24 @@ class JobStoreTest {
         store.releaseLease("lost-3", "worker-1#slot-a#1");
         assertThat(store.hasLease("lost-3")).isFalse();
     }
+
+    @Test
+    void aCancelOrRequeueWhoseFirstTryCommittedIsRecognisedAsOurs() throws Exception {
+        store.submit(job("lost-4", Lane.RELAX));
+        Versioned<JobRecord> queued = store.get("lost-4").orElseThrow();
+        assertThat(store.cancel(queued, "user", 5_000)).isTrue();
+        // The same cancel again, as Curator retries it after a lost reply: done, not "lost the race".
+        assertThat(store.cancel(queued, "user", 5_000)).isTrue();
+        assertThat(store.get("lost-4").orElseThrow().value().state()).isEqualTo(JobState.CANCELLED);
+
+        store.submit(job("lost-5", Lane.FAST));
+        LaneEntry entry = store.laneEntries(Lane.FAST).stream().filter(e -> e.jobId().equals("lost-5")).findFirst().orElseThrow();
+        store.dispatch(entry, store.get("lost-5").orElseThrow(), "pool_w_lost5", 5_000);
+        Versioned<JobRecord> dispatched = store.get("lost-5").orElseThrow();
+        assertThat(store.requeue(dispatched, "slot left", 5_100)).isTrue();
+        assertThat(store.requeue(dispatched, "slot left", 5_100)).isTrue();
+        assertThat(store.laneEntries(Lane.FAST).stream().filter(e -> e.jobId().equals("lost-5"))).hasSize(1);
+        // Someone else's different move is still a lost race.
+        assertThat(store.requeue(dispatched, "another reason", 5_200)).isFalse();
+    }
 }
