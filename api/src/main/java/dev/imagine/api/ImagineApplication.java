@@ -13,6 +13,8 @@ import dev.imagine.api.core.ZooKeeperConnection;
 import dev.imagine.api.errors.BadRequestMapper;
 import dev.imagine.api.errors.InvalidJsonMapper;
 import dev.imagine.api.errors.ZooKeeperUnavailableMapper;
+import com.codahale.metrics.Gauge;
+import dev.imagine.api.health.DeadLetterHealthCheck;
 import dev.imagine.api.health.ZooKeeperHealthCheck;
 import dev.imagine.api.resources.HealthResource;
 import dev.imagine.api.resources.ImagineResource;
@@ -88,6 +90,15 @@ public class ImagineApplication extends Application<ImagineApiConfiguration> {
         environment.jersey().register(new InvalidJsonMapper());
         environment.jersey().register(new ZooKeeperUnavailableMapper());
         environment.healthChecks().register("zookeeper", new ZooKeeperHealthCheck(zk));
+        DeadLetterHealthCheck deadLetters = new DeadLetterHealthCheck(zk);
+        environment.healthChecks().register("dead-letters", deadLetters);
+        environment.metrics().register("imagine.dlq.depth", (Gauge<Integer>) () -> {
+            try {
+                return deadLetters.depth();
+            } catch (Exception unreachable) {
+                return -1;
+            }
+        });
         environment.lifecycle().addServerLifecycleListener(onServerStarted::accept);
     }
 }

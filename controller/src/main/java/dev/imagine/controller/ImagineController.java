@@ -1,5 +1,6 @@
 package dev.imagine.controller;
 
+import dev.imagine.controller.dispatch.CircuitBreaker;
 import dev.imagine.controller.dispatch.Dispatcher;
 import dev.imagine.controller.dispatch.OrphanRecovery;
 import dev.imagine.controller.dispatch.Planner;
@@ -13,6 +14,7 @@ import dev.imagine.controller.slurm.ReconcileLoop;
 import dev.imagine.controller.slurm.SlotEviction;
 import dev.imagine.controller.slurm.SlurmReconciler;
 import dev.imagine.core.zk.JobStore;
+import dev.imagine.core.zk.SlotBreakers;
 import dev.imagine.core.zk.ZkClients;
 import dev.imagine.core.zk.ZkPaths;
 import dev.imagine.slurm.SlurmClient;
@@ -64,6 +66,8 @@ public final class ImagineController implements AutoCloseable {
     private SlotAdmin slotAdmin;
     private ReconcileLoop reconcileLoop;
     private SchedulerSettings scheduler = SchedulerSettings.DEFAULTS;
+    private FailureSettings failures = FailureSettings.DEFAULTS;
+    private SlotAdmin breakerAdmin;
 
     public ImagineController(String zkAddress, String cluster, String name, Collection<String> versions) {
         this.zkAddress = zkAddress;
@@ -94,6 +98,15 @@ public final class ImagineController implements AutoCloseable {
         return this;
     }
 
+    /** Failure policy knobs (progress and claim timeouts, circuit breakers); call before {@link #start}. */
+    public ImagineController withFailures(FailureSettings settings) {
+        if (state.get() != State.LATENT) {
+            throw new IllegalStateException("withFailures must be called before start");
+        }
+        this.failures = settings;
+        return this;
+    }
+
     public ImagineController start() throws Exception {
         if (!state.compareAndSet(State.LATENT, State.STARTED)) {
             throw new IllegalStateException("controller " + name + " cannot be started more than once");
@@ -114,12 +127,15 @@ public final class ImagineController implements AutoCloseable {
             latch.start();
             Dispatcher dispatcher = new Dispatcher(store, slotView, new UserLoads(users),
                     new DispatchPolicy(scheduler.relaxPromoteAfter()), clock);
-            // A claim takes milliseconds; a minute covers a slot still loading weights when the job arrived.
-            OrphanRecovery recovery = new OrphanRecovery(store, slotView, clock, Duration.ofSeconds(60));
+            // A claim takes milliseconds; the default minute covers a slot still loading weights when the job arrived.
+            OrphanRecovery recovery = new OrphanRecovery(store, slotView, clock, failures.claimTimeout(),
+                    failures.progressTimeout());
+            breakerAdmin = new SlotAdmin(zkAddress, cluster);
+            CircuitBreaker breaker = new CircuitBreaker(new SlotBreakers(zk), slotView, breakerAdmin, failures, clock);
             Planner planner = new Planner(setup, slotView, store, new PlacementPolicy(scheduler.plannerMinimumHold(),
                     scheduler.minimumWarmSlots(), scheduler.plannerHeadroom()), clock);
             loop = Thread.ofPlatform().name("dispatcher-" + name).daemon()
-                    .start(() -> runLoop(dispatcher, recovery, planner));
+                    .start(() -> runLoop(dispatcher, recovery, breaker, planner));
             if (slurm != null) {
                 slotAdmin = new SlotAdmin(zkAddress, cluster);
                 SlurmReconciler reconciler = new SlurmReconciler(slurm, slotAdmin,
@@ -160,7 +176,7 @@ public final class ImagineController implements AutoCloseable {
         return cache;
     }
 
-    private void runLoop(Dispatcher dispatcher, OrphanRecovery recovery, Planner planner) {
+    private void runLoop(Dispatcher dispatcher, OrphanRecovery recovery, CircuitBreaker breaker, Planner planner) {
         while (state.get() == State.STARTED) {
             try {
                 wake.tryAcquire(IDLE_WAKE.toMillis(), TimeUnit.MILLISECONDS);
@@ -170,6 +186,7 @@ public final class ImagineController implements AutoCloseable {
                     continue;
                 }
                 recovery.recoverOnce();
+                breaker.checkOnce();
                 planner.plan(dispatcher.dispatchOnce());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -206,6 +223,9 @@ public final class ImagineController implements AutoCloseable {
             joinQuietly(loop);
         }
         closeQuietly(latch);
+        if (breakerAdmin != null) {
+            breakerAdmin.close();
+        }
         caches.forEach(CuratorCache::close);
         if (zk != null) {
             zk.close();

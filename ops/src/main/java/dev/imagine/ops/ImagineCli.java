@@ -6,6 +6,7 @@ import dev.imagine.ops.cli.SubmitCommand;
 import dev.imagine.ops.cli.UpCommand;
 import dev.imagine.ops.cli.capacity.CapacityCommand;
 import dev.imagine.ops.cli.cluster.ClusterCommand;
+import dev.imagine.ops.cli.dlq.DlqCommand;
 import dev.imagine.ops.cli.jobs.JobsCommand;
 import dev.imagine.ops.cli.models.ModelsCommand;
 import dev.imagine.ops.cli.partitions.PartitionsCommand;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Command;
 @Command(name = "imagine", mixinStandardHelpOptions = true, version = "imagine 0.1.0",
         description = "Run and operate an imagine text-to-image cluster.",
         subcommands = {UpCommand.class, SubmitCommand.class, ClusterCommand.class, PartitionsCommand.class,
-                SlotsCommand.class, QueueCommand.class, JobsCommand.class, ModelsCommand.class, CapacityCommand.class,
+                SlotsCommand.class, QueueCommand.class, JobsCommand.class, DlqCommand.class, ModelsCommand.class, CapacityCommand.class,
                 UsersCommand.class, SimulateCommand.class, BenchCommand.class})
 public final class ImagineCli {
 

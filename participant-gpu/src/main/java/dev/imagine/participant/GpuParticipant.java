@@ -8,12 +8,14 @@ import dev.imagine.core.store.ImageStore;
 import dev.imagine.core.zk.JobStore;
 import dev.imagine.core.zk.ZkClients;
 import dev.imagine.kernels.ops.Backends;
+import dev.imagine.kernels.ops.TensorOps;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.helix.HelixManager;
@@ -41,9 +43,22 @@ public final class GpuParticipant implements AutoCloseable {
     private final List<SlotRuntime> slotRuntimes = new ArrayList<>();
     private CuratorFramework zk;
     private HelixManager helix;
+    private BiFunction<String, TensorOps, TensorOps> kernels = (slot, ops) -> ops;
 
     public GpuParticipant(ParticipantConfig config) {
         this.config = config;
+    }
+
+    /**
+     * Wraps each slot's kernels before the slot uses them (slot name, its backend → what the slot runs on):
+     * how failure tests and drills put a misbehaving device under a real participant. Call before {@link #start}.
+     */
+    public GpuParticipant withKernels(BiFunction<String, TensorOps, TensorOps> decorator) {
+        if (state.get() != State.LATENT) {
+            throw new IllegalStateException("withKernels must be called before start");
+        }
+        this.kernels = decorator;
+        return this;
     }
 
     public GpuParticipant start() throws Exception {
@@ -68,7 +83,7 @@ public final class GpuParticipant implements AutoCloseable {
         int threads = kernelThreads(config.slots());
         for (int i = 0; i < config.slots(); i++) {
             String slot = SlotNames.slot(config.pool(), config.instance(), i);
-            SlotRuntime runtime = new SlotRuntime(slot, config.preset(), Backends.create(threads));
+            SlotRuntime runtime = new SlotRuntime(slot, config.preset(), kernels.apply(slot, Backends.create(threads)));
             runtimes.put(slot, runtime);
             slotRuntimes.add(runtime);
             // Operators see per slot what the kernels really run on (instance config and log).

@@ -66,12 +66,15 @@ final class JobRunner {
         // The lease names this claim, not just this participant: a stale run of the same job on another slot of
         // the same participant can then never release the live claim's lease.
         String lease = worker + "#" + slot.slot() + "#" + UUID.randomUUID();
+        // We hold the slot's run lock: a busy marker of this session's is a release that failed; it must not
+        // keep the slot from ever being claimed again.
+        store.clearOwnStaleBusy(slot.slot());
         Optional<Versioned<JobRecord>> claimed =
                 store.claim(assigned, assigned.value().processingOn(worker, steps, clock.millis()), lease);
         if (claimed.isEmpty()) {
             // Lost to another writer, or our own claim committed before a connection loss and its retry
             // failed: a lease of ours must not outlive this call, or the job would stay PROCESSING forever.
-            store.releaseLease(assigned.value().id(), lease);
+            store.release(assigned.value().id(), slot.slot(), lease);
             LOG.info("Job {} moved before slot {} could claim it", assigned.value().id(), slot.slot());
             return;
         }
@@ -83,10 +86,11 @@ final class JobRunner {
             LOG.error("Job {} abandoned on slot {}: {}", assigned.value().id(), slot.slot(), e.toString());
             throw e;
         } finally {
-            // Every way out of a claim lets go of it: after COMPLETED or FAILED the lease is already gone; after a
-            // cancel, a lost write or an error, dropping it hands the job to recovery at once.
+            // Every way out of a claim lets go of it: after COMPLETED the lease and the busy marker are already gone;
+            // after a retry only the busy marker is left (the slot is free once the run is really over); after a
+            // cancel, a lost write or an error, dropping the lease hands the job to recovery at once.
             try {
-                store.releaseLease(assigned.value().id(), lease);
+                store.release(assigned.value().id(), slot.slot(), lease);
             } catch (Exception releaseFailed) {
                 LOG.warn("Lease of job {} not released ({}); it goes with this worker's session", assigned.value().id(),
                         releaseFailed.toString());
@@ -107,8 +111,10 @@ final class JobRunner {
             LOG.info("Job {} cancelled on slot {}", id, slot.slot());
             return;
         } catch (RuntimeException e) {
+            // The slot's fault until shown otherwise: the job is retried elsewhere and the slot's breaker counts it.
             LOG.error("Job {} failed on slot {}: {}", id, slot.slot(), e.toString());
-            store.fail(progress.latest(), "kernel failed on " + slot.slot() + ": " + e.getMessage(), clock.millis());
+            store.retry(progress.latest(), JobStore.Retry.slotFault("kernel error on " + slot.slot() + ": " + e),
+                    clock.millis());
             return;
         }
         Optional<Versioned<JobRecord>> uploading = store.update(progress.latest(), progress.latest().value().uploading());
@@ -116,7 +122,7 @@ final class JobRunner {
             LOG.warn("Job {} was taken from slot {} before upload; dropping its grid", id, slot.slot());
             return;
         }
-        String key = images.put(id, grid.png());
+        String key = images.put(ImageStore.gridKey(id, claimed.value().attempts()), grid.png());
         // Metered here, on the slot: the kernel time of this attempt, charged once in the completing transaction.
         JobRecord completed = uploading.get().value().completed(key, grid.width(), grid.height(), clock.millis())
                 .metered(grid.elapsedMillis(), claimed.value().spec().lane().fastMillisFor(grid.elapsedMillis()));

@@ -65,7 +65,7 @@ final class ProgressWriter implements ProgressListener {
     /** The latest low-resolution preview, served at /v1/jobs/{id}/preview.png while the job renders. */
     private void storePreview(byte[] png) {
         try {
-            images.put(ImageStore.previewKey(latest.value().id()), png);
+            images.put(ImageStore.previewKey(latest.value().id(), latest.value().attempts()), png);
         } catch (java.io.IOException | RuntimeException e) {
             LOG.debug("Preview of job {} not stored: {}", latest.value().id(), e.toString());
         }

@@ -31,6 +31,12 @@ public final class SlotRuntime implements AutoCloseable {
         LOG.info("Slot {} runs its kernels on {}: {}", slot, ops.backend(), ops.executionMode());
     }
 
+    /** A slot already holding {@code model}: for tests of the worker protocol with a scripted model. */
+    SlotRuntime(String slot, TensorOps ops, DiffusionModel model) {
+        this(slot, model.preset(), ops);
+        this.model = model;
+    }
+
     /** e.g. "vector: cpu, 2 thread(s), Vector API 512-bit". */
     public String backend() {
         return ops.backend() + ": " + ops.executionMode();
@@ -67,6 +73,11 @@ public final class SlotRuntime implements AutoCloseable {
     /** The loaded model, for a job that already holds {@link #lock()}. */
     public DiffusionModel model() {
         return model;
+    }
+
+    /** The slot's kernels, for its health check (a job uses them through its model). */
+    TensorOps ops() {
+        return ops;
     }
 
     public ReentrantLock lock() {

@@ -1,11 +1,17 @@
 package dev.imagine.participant;
 
+import dev.imagine.core.zk.Json;
+import dev.imagine.core.zk.SlotBreaker;
+import dev.imagine.core.zk.SlotBreakers;
+import dev.imagine.core.zk.Versioned;
 import dev.imagine.core.zk.ZkPaths;
 import dev.imagine.kernels.CancellationToken;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
@@ -16,6 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The executor of one GPU slot: watches the slot's assignment znode and runs each job assigned to it,
  * one at a time, on its own thread (the "GPU"). Jobs already assigned when it starts are picked up too.
+ * While the slot's circuit breaker is open it runs the slot's health check every so often and reports the
+ * outcome in the breaker, which is how a repaired slot comes back.
  */
 final class SlotWorker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SlotWorker.class);
@@ -26,6 +34,9 @@ final class SlotWorker implements AutoCloseable {
     private final CuratorCache assignments;
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final Set<CancellationToken> running = ConcurrentHashMap.newKeySet();
+    private final CuratorCache breaker;
+    private final SlotBreakers breakers;
+    private final ScheduledExecutorService health;
 
     SlotWorker(CuratorFramework zk, SlotRuntime slot, JobRunner runner) {
         this.slot = slot;
@@ -37,16 +48,55 @@ final class SlotWorker implements AutoCloseable {
         // again while we were away as "changed" (its czxid differs), not "created".
         assignments.listenable().addListener(CuratorCacheListener.builder()
                 .forCreatesAndChanges((before, node) -> {
-                    if (!node.getPath().equals(parent)) {
+                    if (!node.getPath().equals(parent) && !node.getPath().endsWith("/" + ZkPaths.BUSY)) {
                         submit(node.getPath().substring(parent.length() + 1), node.getStat().getCzxid());
                     }
                 })
+                .build());
+        this.breakers = new SlotBreakers(zk);
+        this.health = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("health-" + slot.slot()).daemon().factory());
+        this.breaker = CuratorCache.build(zk, ZkPaths.breaker(slot.slot()), CuratorCache.Options.SINGLE_NODE_CACHE);
+        breaker.listenable().addListener(CuratorCacheListener.builder()
+                .forCreatesAndChanges((before, node) -> scheduleHealthCheck(node.getData()))
                 .build());
     }
 
     SlotWorker start() throws Exception {
         assignments.start();
+        breaker.start();
         return this;
+    }
+
+    /** Each change of an open breaker (its opening, a failed check) schedules the next check. */
+    private void scheduleHealthCheck(byte[] data) {
+        SlotBreaker open;
+        try {
+            open = Json.read(data, SlotBreaker.class);
+        } catch (RuntimeException unreadable) {
+            LOG.warn("Breaker of slot {} is unreadable: {}", slot.slot(), unreadable.toString());
+            return;
+        }
+        if (open.lastCheckPassed()) {
+            return;
+        }
+        long due = Math.max(open.openedAtMillis(), open.lastCheckAtMillis()) + open.checkEveryMillis();
+        health.schedule(this::checkHealth, Math.max(0, due - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
+    }
+
+    private void checkHealth() {
+        try {
+            Optional<Versioned<SlotBreaker>> open = breakers.get(slot.slot());
+            if (open.isEmpty() || open.get().value().lastCheckPassed()) {
+                return;
+            }
+            SlotHealthCheck.Outcome outcome = SlotHealthCheck.run(slot, 1_000);
+            LOG.info("Health check of slot {}: {} ({})", slot.slot(), outcome.passed() ? "passed" : "failed",
+                    outcome.detail());
+            breakers.recordCheck(open.get(), outcome.passed(), outcome.detail(), System.currentTimeMillis());
+        } catch (Exception e) {
+            LOG.warn("Health check of slot {} not recorded: {}", slot.slot(), e.toString());
+        }
     }
 
     /**
@@ -79,6 +129,8 @@ final class SlotWorker implements AutoCloseable {
 
     @Override
     public void close() {
+        breaker.close();
+        health.shutdownNow();
         assignments.close();
         cancelRunning();
         executor.shutdownNow();

@@ -110,10 +110,12 @@ public final class JobsResource {
     @Path("preview.png")
     @Produces({"image/png", MediaType.APPLICATION_JSON})
     public Response preview(@PathParam("id") String id, @Context ContainerRequestContext context) throws Exception {
-        if (find(id, context).isEmpty()) {
+        Optional<Versioned<JobRecord>> job = find(id, context);
+        if (job.isEmpty()) {
             return notFound(id);
         }
-        Optional<InputStream> png = images.open(ImageStore.previewKey(id) + ".png");
+        // The current attempt's preview only: a stale attempt's, under its own key, is never shown.
+        Optional<InputStream> png = images.open(ImageStore.previewKey(id, job.get().value().attempts()) + ".png");
         if (png.isEmpty()) {
             return Response.status(404).type(MediaType.APPLICATION_JSON_TYPE)
                     .entity(new ErrorMessage(404, "job " + id + " has no preview yet; the first comes a few steps into rendering", "id"))

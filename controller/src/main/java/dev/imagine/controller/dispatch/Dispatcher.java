@@ -8,12 +8,14 @@ import dev.imagine.core.scheduling.FreeSlot;
 import dev.imagine.core.scheduling.SchedulingSnapshot;
 import dev.imagine.core.scheduling.UserLoads;
 import dev.imagine.core.scheduling.WaitingJob;
+import dev.imagine.core.job.Attempt;
 import dev.imagine.core.job.JobRecord;
 import dev.imagine.core.job.JobState;
 import dev.imagine.core.job.Lane;
 import dev.imagine.core.zk.JobStore;
 import dev.imagine.core.zk.LaneEntry;
 import dev.imagine.core.zk.Quarantine;
+import dev.imagine.core.zk.SlotBreakers;
 import dev.imagine.core.zk.UnreadableRecordException;
 import dev.imagine.core.zk.Versioned;
 import java.time.Clock;
@@ -42,8 +44,14 @@ public final class Dispatcher {
     private final DispatchPolicy policy;
     private final Clock clock;
     private final Quarantine quarantine;
+    private final SlotBreakers breakers;
     /** Snapshot time of the previous pass: a job submitted after it is an arrival of this pass. */
     private long previousSnapshotMillis = -1;
+    /**
+     * Slots a re-queued entry's job already failed on, by entry name (an entry never changes; a retry makes a new
+     * one). Only re-queued entries are read for it, and each once.
+     */
+    private final Map<String, Set<String>> triedSlots = new HashMap<>();
 
     public Dispatcher(JobStore store, SlotView slots, UserLoads users, DispatchPolicy policy, Clock clock) {
         this.store = store;
@@ -52,6 +60,7 @@ public final class Dispatcher {
         this.policy = policy;
         this.clock = clock;
         this.quarantine = new Quarantine(store.client());
+        this.breakers = new SlotBreakers(store.client());
     }
 
     public DispatchPass dispatchOnce() throws Exception {
@@ -69,6 +78,8 @@ public final class Dispatcher {
                 }
             }
         }
+        triedSlots.keySet().retainAll(entries.keySet());
+        waiting = retriedElsewhere(waiting, entries, all);
         SchedulingSnapshot snapshot = new SchedulingSnapshot(clock.millis(), waiting, users.of(userNames), freeSlots(all));
         Map<String, Integer> arrivals = new HashMap<>();
         for (WaitingJob job : waiting) {
@@ -146,10 +157,59 @@ public final class Dispatcher {
         return Optional.of(WaitingJob.of(named, clock.millis()));
     }
 
+    /**
+     * Re-queued jobs avoid the slots they failed on, as long as their version is served by some other slot
+     * (with no elsewhere, the same slot may try again: its breaker is what takes a broken slot out).
+     */
+    private List<WaitingJob> retriedElsewhere(List<WaitingJob> waiting, Map<String, LaneEntry> entries, List<Slot> all)
+            throws Exception {
+        Map<String, Set<String>> serving = new HashMap<>();
+        for (Slot slot : all) {
+            if (slot.live() && slot.enabled() && slot.version() != null) {
+                serving.computeIfAbsent(slot.version(), v -> new HashSet<>()).add(slot.name());
+            }
+        }
+        List<WaitingJob> placed = new ArrayList<>(waiting.size());
+        for (WaitingJob job : waiting) {
+            if (!job.requeued()) {
+                placed.add(job);
+                continue;
+            }
+            Set<String> tried = triedSlots.get(job.ref());
+            if (tried == null) {
+                tried = triedSlotsOf(job.jobId());
+                triedSlots.put(job.ref(), tried);
+            }
+            Set<String> elsewhere = new HashSet<>(serving.getOrDefault(job.version(), Set.of()));
+            elsewhere.removeAll(tried);
+            placed.add(tried.isEmpty() || elsewhere.isEmpty() ? job : job.avoiding(tried));
+        }
+        return placed;
+    }
+
+    private Set<String> triedSlotsOf(String jobId) throws Exception {
+        Set<String> tried = new HashSet<>();
+        try {
+            Optional<Versioned<JobRecord>> record = store.get(jobId);
+            for (Attempt attempt : record.map(r -> r.value().history()).orElse(List.of())) {
+                if (attempt.slot() != null) {
+                    tried.add(attempt.slot());
+                }
+            }
+        } catch (UnreadableRecordException unreadable) {
+            // bind() quarantines it when it comes up
+        }
+        return tried;
+    }
+
     private List<FreeSlot> freeSlots(List<Slot> all) throws Exception {
         List<FreeSlot> free = new ArrayList<>();
+        // An open breaker takes its slot out at once, before Helix has shown it disabled.
+        Set<String> broken = new HashSet<>(breakers.openSlots());
         for (Slot slot : all) {
-            if (slot.live() && slot.enabled() && slot.version() != null && store.assignments(slot.name()).isEmpty()) {
+            // Free means nothing assigned and no worker still busy there (a run taken back that has not ended).
+            if (slot.live() && slot.enabled() && slot.version() != null && !broken.contains(slot.name())
+                    && store.slotIsFree(slot.name())) {
                 free.add(new FreeSlot(slot.name(), slot.version()));
             }
         }

@@ -1,6 +1,8 @@
 package dev.imagine.core.job;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The job as stored in ZooKeeper under {@code /jobs/<id>}: one JSON document, updated with
@@ -33,71 +35,101 @@ public record JobRecord(
         long completedAtMillis,
         long gpuMillis,
         long chargedMillis,
-        String note) {
+        String note,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Attempt> history) {
+
+    /** Attempts kept in a record: enough for any retry policy, bounded however often a job is replayed. */
+    static final int HISTORY_LIMIT = 10;
+
+    public JobRecord {
+        history = history == null ? List.of() : List.copyOf(history);
+    }
 
     public static JobRecord queued(String id, String user, JobSpec spec, long nowMillis) {
         return new JobRecord(id, user, spec, JobState.QUEUED, 0, 0, 0, null, null, null, 0, 0, null,
-                nowMillis, nowMillis, 0, 0, 0, 0, 0, null);
+                nowMillis, nowMillis, 0, 0, 0, 0, 0, null, List.of());
     }
 
     public JobRecord dispatchedTo(String newSlot, long nowMillis) {
         return new JobRecord(id, user, spec, state.checkedMoveTo(JobState.DISPATCHED), attempts, 0, 0,
-                newSlot, null, null, 0, 0, null, submittedAtMillis, queuedAtMillis, nowMillis, 0, 0, gpuMillis, chargedMillis, note);
+                newSlot, null, null, 0, 0, null, submittedAtMillis, queuedAtMillis, nowMillis, 0, 0, gpuMillis, chargedMillis, note, history);
     }
 
     public JobRecord processingOn(String newWorker, int steps, long nowMillis) {
         return new JobRecord(id, user, spec, state.checkedMoveTo(JobState.PROCESSING), attempts + 1, 0,
                 steps, slot, newWorker, null, 0, 0, null, submittedAtMillis, queuedAtMillis,
-                dispatchedAtMillis, nowMillis, 0, gpuMillis, chargedMillis, note);
+                dispatchedAtMillis, nowMillis, 0, gpuMillis, chargedMillis, note, history);
     }
 
     public JobRecord withProgress(int newStep, int steps) {
         return new JobRecord(id, user, spec, state, attempts, newStep, steps, slot, worker, null, 0, 0, null,
-                submittedAtMillis, queuedAtMillis, dispatchedAtMillis, startedAtMillis, 0, gpuMillis, chargedMillis, note);
+                submittedAtMillis, queuedAtMillis, dispatchedAtMillis, startedAtMillis, 0, gpuMillis, chargedMillis, note, history);
     }
 
     public JobRecord uploading() {
         return new JobRecord(id, user, spec, state.checkedMoveTo(JobState.UPLOADING), attempts, totalSteps,
                 totalSteps, slot, worker, null, 0, 0, null, submittedAtMillis, queuedAtMillis,
-                dispatchedAtMillis, startedAtMillis, 0, gpuMillis, chargedMillis, note);
+                dispatchedAtMillis, startedAtMillis, 0, gpuMillis, chargedMillis, note, history);
     }
 
     public JobRecord completed(String path, int width, int height, long nowMillis) {
         return new JobRecord(id, user, spec, state.checkedMoveTo(JobState.COMPLETED), attempts, totalSteps,
                 totalSteps, slot, worker, path, width, height, null, submittedAtMillis, queuedAtMillis,
-                dispatchedAtMillis, startedAtMillis, nowMillis, gpuMillis, chargedMillis, note);
+                dispatchedAtMillis, startedAtMillis, nowMillis, gpuMillis, chargedMillis, note, history);
     }
 
     /** The kernel time of this attempt and the Fast time it costs, set as the job completes. */
     public JobRecord metered(long measuredGpuMillis, long charge) {
         return new JobRecord(id, user, spec, state, attempts, step, totalSteps, slot, worker, imagePath, imageWidth,
                 imageHeight, error, submittedAtMillis, queuedAtMillis, dispatchedAtMillis, startedAtMillis,
-                completedAtMillis, measuredGpuMillis, charge, note);
+                completedAtMillis, measuredGpuMillis, charge, note, history);
     }
 
     /** What the scheduler tells the user about this job (a lane fallback, say). */
     public JobRecord withNote(String newNote) {
         return new JobRecord(id, user, spec, state, attempts, step, totalSteps, slot, worker, imagePath, imageWidth,
                 imageHeight, error, submittedAtMillis, queuedAtMillis, dispatchedAtMillis, startedAtMillis,
-                completedAtMillis, gpuMillis, chargedMillis, newNote);
+                completedAtMillis, gpuMillis, chargedMillis, newNote, history);
     }
 
     /** Back to its lane after a lost lease or a vanished slot; the spec (and so the seed) is kept. */
     public JobRecord requeued(String reason, long nowMillis) {
         return new JobRecord(id, user, spec, state.checkedMoveTo(JobState.QUEUED), attempts, 0, 0, null, null,
-                null, 0, 0, reason, submittedAtMillis, nowMillis, 0, 0, 0, gpuMillis, chargedMillis, note);
+                null, 0, 0, reason, submittedAtMillis, nowMillis, 0, 0, 0, gpuMillis, chargedMillis, note, history);
+    }
+
+    /**
+     * This attempt ended without completing, for {@code reason}: it goes into the history (the context a dead
+     * letter keeps). {@code countsAsAttempt} charges an attempt that never claimed (a claim timeout) as one.
+     */
+    public JobRecord attemptEnded(String reason, boolean countsAsAttempt, long nowMillis) {
+        int number = attempts + (countsAsAttempt ? 1 : 0);
+        List<Attempt> longer = new ArrayList<>(history);
+        longer.add(new Attempt(number, slot, worker, dispatchedAtMillis, startedAtMillis, nowMillis, reason));
+        if (longer.size() > HISTORY_LIMIT) {
+            longer.subList(0, longer.size() - HISTORY_LIMIT).clear();
+        }
+        return new JobRecord(id, user, spec, state, number, step, totalSteps, slot, worker, imagePath, imageWidth,
+                imageHeight, error, submittedAtMillis, queuedAtMillis, dispatchedAtMillis, startedAtMillis,
+                completedAtMillis, gpuMillis, chargedMillis, note, longer);
+    }
+
+    /** Out of the dead-letter queue, back to the front of its lane with its attempts reset; the history stays. */
+    public JobRecord replayed(long nowMillis) {
+        return new JobRecord(id, user, spec, state.checkedMoveTo(JobState.QUEUED), 0, 0, 0, null, null, null, 0, 0,
+                null, submittedAtMillis, nowMillis, 0, 0, 0, gpuMillis, chargedMillis, note, history);
     }
 
     /** Stopped by an operator; the slot and worker it had stay on record for the audit trail. */
     public JobRecord cancelled(String reason, long nowMillis) {
         return new JobRecord(id, user, spec, state.checkedMoveTo(JobState.CANCELLED), attempts, step, totalSteps,
                 slot, worker, null, 0, 0, reason, submittedAtMillis, queuedAtMillis, dispatchedAtMillis,
-                startedAtMillis, nowMillis, gpuMillis, chargedMillis, note);
+                startedAtMillis, nowMillis, gpuMillis, chargedMillis, note, history);
     }
 
     public JobRecord failed(String reason, long nowMillis) {
         return new JobRecord(id, user, spec, state.checkedMoveTo(JobState.FAILED), attempts, step, totalSteps,
                 slot, worker, null, 0, 0, reason, submittedAtMillis, queuedAtMillis, dispatchedAtMillis,
-                startedAtMillis, nowMillis, gpuMillis, chargedMillis, note);
+                startedAtMillis, nowMillis, gpuMillis, chargedMillis, note, history);
     }
 }

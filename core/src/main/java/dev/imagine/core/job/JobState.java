@@ -22,15 +22,17 @@ public enum JobState {
             UPLOADING, EnumSet.of(COMPLETED, QUEUED, REJECTED, FAILED),
             COMPLETED, EnumSet.noneOf(JobState.class),
             REJECTED, EnumSet.noneOf(JobState.class),
-            FAILED, EnumSet.noneOf(JobState.class),
+            // FAILED -> QUEUED: an operator replays a dead letter.
+            FAILED, EnumSet.of(QUEUED),
             CANCELLED, EnumSet.noneOf(JobState.class));
 
     public boolean canMoveTo(JobState next) {
         return EDGES.get(this).contains(next);
     }
 
+    /** Finished: nothing more happens to the job by itself (an operator may still replay a dead letter). */
     public boolean isTerminal() {
-        return EDGES.get(this).isEmpty();
+        return this == COMPLETED || this == REJECTED || this == FAILED || this == CANCELLED;
     }
 
     /** Requires a legal edge; an illegal one is a programming error, not a user error. */

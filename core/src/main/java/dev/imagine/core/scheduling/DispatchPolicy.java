@@ -23,6 +23,8 @@ import java.util.Map;
  *   <li>A user at the plan's running limit is skipped, so their jobs wait without blocking anyone's.</li>
  *   <li>Only a free slot already holding the job's model version takes it (affinity); a version with no
  *       free slot is skipped, not waited on.</li>
+ *   <li>A job retried after a failure goes to a slot it has not failed on; if every free slot of its version is one
+ *       it failed on, it waits for another pass.</li>
  * </ol>
  */
 public final class DispatchPolicy {
@@ -52,7 +54,11 @@ public final class DispatchPolicy {
                 if (next == null) {
                     break;
                 }
-                assignments.add(new Assignment(next, slots.getValue().poll().name()));
+                FreeSlot slot = firstNotAvoided(slots.getValue(), next);
+                if (slot != null) {
+                    slots.getValue().remove(slot);
+                    assignments.add(new Assignment(next, slot.name()));
+                }
             }
         }
         return assignments;
@@ -79,6 +85,15 @@ public final class DispatchPolicy {
             }
         }
         return ordered;
+    }
+
+    private static FreeSlot firstNotAvoided(Deque<FreeSlot> slots, WaitingJob job) {
+        for (FreeSlot slot : slots) {
+            if (!job.avoidSlots().contains(slot.name())) {
+                return slot;
+            }
+        }
+        return null;
     }
 
     private static Map<String, int[]> runningCounts(SchedulingSnapshot snapshot) {

@@ -3,6 +3,7 @@ package dev.imagine.core.scheduling;
 import dev.imagine.core.job.Lane;
 import dev.imagine.core.zk.LaneEntry;
 import java.util.Comparator;
+import java.util.Set;
 
 /**
  * A queued job as the policy sees it: only what a lane entry's name carries, so a snapshot of millions
@@ -12,9 +13,23 @@ import java.util.Comparator;
  * @param requeued          back from a lost worker: goes before fresh jobs of its user
  * @param submittedAtMillis when the user first submitted it (its age decides Relax aging)
  * @param sequence          the lane's arrival order
+ * @param avoidSlots        slots it already failed on: it is retried elsewhere (empty when there is no elsewhere)
  */
 public record WaitingJob(String ref, String jobId, String user, Lane lane, String version, boolean requeued,
-                         long submittedAtMillis, long sequence) {
+                         long submittedAtMillis, long sequence, Set<String> avoidSlots) {
+
+    public WaitingJob {
+        avoidSlots = avoidSlots == null ? Set.of() : Set.copyOf(avoidSlots);
+    }
+
+    public WaitingJob(String ref, String jobId, String user, Lane lane, String version, boolean requeued,
+                      long submittedAtMillis, long sequence) {
+        this(ref, jobId, user, lane, version, requeued, submittedAtMillis, sequence, Set.of());
+    }
+
+    public WaitingJob avoiding(Set<String> slots) {
+        return new WaitingJob(ref, jobId, user, lane, version, requeued, submittedAtMillis, sequence, slots);
+    }
 
     /**
      * The waiting job a lane entry names (its version and user must be in the name). An id not made by

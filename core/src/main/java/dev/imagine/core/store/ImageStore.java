@@ -10,7 +10,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Finished grids on a local (or shared) file system, one file per job: {@code <root>/<jobId>.png}.
+ * Finished grids and previews on a local (or shared) file system, one file per key: {@code <root>/<key>.png}
+ * (see {@link #gridKey} and {@link #previewKey}).
  * Writes go to a temporary file first and are renamed into place, so a reader never sees half a PNG
  * and a worker that dies mid-write leaves nothing a reader could serve.
  */
@@ -27,16 +28,25 @@ public final class ImageStore {
         return root;
     }
 
-    /** The id under which a job's latest preview is stored (a file name, like a grid's). */
-    public static String previewKey(String jobId) {
-        return jobId + "-preview";
+    /**
+     * The id under which one attempt of a job stores its grid. Each attempt has its own, so a stale attempt (its job
+     * taken back and done by another) can never overwrite the grid the job shows: the completing transaction alone
+     * records which one that is.
+     */
+    public static String gridKey(String jobId, int attempt) {
+        return jobId + "-a" + attempt;
     }
 
-    /** Stores the grid and returns the key to record in the job. */
-    public String put(String jobId, byte[] png) throws IOException {
-        Path target = pathFor(jobId);
+    /** The id under which one attempt stores its latest preview; the API serves the current attempt's only. */
+    public static String previewKey(String jobId, int attempt) {
+        return gridKey(jobId, attempt) + "-preview";
+    }
+
+    /** Stores the image under {@code key} and returns the name to record in the job. */
+    public String put(String key, byte[] png) throws IOException {
+        Path target = pathFor(key);
         Files.createDirectories(root);
-        Path tmp = Files.createTempFile(root, jobId, ".tmp");
+        Path tmp = Files.createTempFile(root, key, ".tmp");
         try {
             Files.write(tmp, png);
             try {
@@ -58,10 +68,10 @@ public final class ImageStore {
         return Optional.of(Files.newInputStream(path));
     }
 
-    private Path pathFor(String jobId) {
-        if (!SAFE_ID.matcher(jobId).matches()) {
-            throw new IllegalArgumentException("job id '" + jobId + "' is not a safe file name");
+    private Path pathFor(String key) {
+        if (!SAFE_ID.matcher(key).matches()) {
+            throw new IllegalArgumentException("image key '" + key + "' is not a safe file name");
         }
-        return root.resolve(jobId + ".png");
+        return root.resolve(key + ".png");
     }
 }

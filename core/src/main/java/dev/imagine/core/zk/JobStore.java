@@ -2,9 +2,11 @@ package dev.imagine.core.zk;
 
 import dev.imagine.core.account.Account;
 import dev.imagine.core.account.AccountStore;
+import dev.imagine.core.job.DeadLetter;
 import dev.imagine.core.job.JobRecord;
 import dev.imagine.core.job.JobState;
 import dev.imagine.core.job.Lane;
+import dev.imagine.core.job.SlotFailure;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -59,7 +61,8 @@ public final class JobStore {
 
     /** Creates the fixed parents once; safe to call from every process at start. */
     public void ensureLayout() throws Exception {
-        List<String> parents = new ArrayList<>(List.of(ZkPaths.JOBS, ZkPaths.ASSIGN, ZkPaths.LEASES, ZkPaths.USERS, ZkPaths.KEYS));
+        List<String> parents = new ArrayList<>(List.of(ZkPaths.JOBS, ZkPaths.ASSIGN, ZkPaths.LEASES, ZkPaths.USERS, ZkPaths.KEYS, ZkPaths.DLQ,
+                ZkPaths.FAILURES, ZkPaths.BREAKERS));
         for (Lane lane : Lane.values()) {
             parents.add(ZkPaths.lane(lane));
         }
@@ -221,17 +224,22 @@ public final class JobStore {
 
     /**
      * The worker's claim: an ephemeral lease (it vanishes with the worker's session) holding {@code leaseOwner},
-     * a token unique to this claim, and the record PROCESSING, together. Returns the record's new version, or
-     * empty if the job moved. A retry whose first try committed finds our own lease and record: that is ours.
+     * a token unique to this claim, the slot's busy marker (ephemeral too, with the same token) and the record
+     * PROCESSING, together. Returns the record's new version, or empty if the job moved. A retry whose first try
+     * committed finds our own lease and record: that is ours.
+     *
+     * <p>The busy marker outlives the job's lease when the job is taken back (a hung kernel): the slot is free
+     * only once its worker, done with the run, says so ({@link #release}, or the completing transaction).
      */
     public Optional<Versioned<JobRecord>> claim(Versioned<JobRecord> job, JobRecord processing, String leaseOwner)
             throws Exception {
         byte[] owner = leaseOwner.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         List<CuratorTransactionResult> results = commitForResults(
                 zk.transactionOp().create().withMode(CreateMode.EPHEMERAL).forPath(ZkPaths.lease(job.value().id()), owner),
+                zk.transactionOp().create().withMode(CreateMode.EPHEMERAL).forPath(ZkPaths.busy(processing.slot()), owner),
                 setRecord(job, processing));
         if (results != null) {
-            return Optional.of(new Versioned<>(processing, results.get(1).getResultStat().getVersion()));
+            return Optional.of(new Versioned<>(processing, results.get(2).getResultStat().getVersion()));
         }
         try {
             if (java.util.Arrays.equals(zk.getData().forPath(ZkPaths.lease(job.value().id())), owner)) {
@@ -241,6 +249,21 @@ public final class JobStore {
             // not ours
         }
         return Optional.empty();
+    }
+
+    /**
+     * Removes a busy marker this session left on {@code slot} (a release that failed on a lost connection).
+     * Only a worker holding the slot's run lock may call it: no run of its own is in progress then.
+     */
+    public void clearOwnStaleBusy(String slot) throws Exception {
+        Stat stat = zk.checkExists().forPath(ZkPaths.busy(slot));
+        if (stat != null && stat.getEphemeralOwner() == zk.getZookeeperClient().getZooKeeper().getSessionId()) {
+            try {
+                zk.delete().withVersion(stat.getVersion()).forPath(ZkPaths.busy(slot));
+            } catch (KeeperException.NoNodeException | KeeperException.BadVersionException gone) {
+                // gone already
+            }
+        }
     }
 
     /**
@@ -279,7 +302,9 @@ public final class JobStore {
                         completed.completedAtMillis()),
                 List.of(setRecord(job, completed),
                         zk.transactionOp().delete().forPath(ZkPaths.lease(completed.id())),
-                        zk.transactionOp().delete().forPath(ZkPaths.assignment(completed.slot(), completed.id()))))
+                        zk.transactionOp().delete().forPath(ZkPaths.assignment(completed.slot(), completed.id())),
+                        // the worker is done with the slot: free in the same write, no extra one per job
+                        zk.transactionOp().delete().forPath(ZkPaths.busy(completed.slot()))))
                 || alreadyWritten(completed, completed.slot());
     }
 
@@ -294,43 +319,138 @@ public final class JobStore {
     }
 
     /**
-     * Back to the front of its lane, removing the assignment and the lease it had (a still-running worker
-     * then fails its next versioned write and stops). A job that was already claimed
-     * {@link #MAX_ATTEMPTS} times fails instead: a job that kills its workers must not take them all down.
+     * Why an attempt ended and what it means for the policy: whether it uses up an attempt the claim did not
+     * count (a claim that never came), and whether the slot is to blame (its circuit breaker counts it).
      */
-    public boolean requeue(Versioned<JobRecord> job, String reason, long nowMillis) throws Exception {
-        JobRecord current = job.value();
-        if (current.attempts() >= MAX_ATTEMPTS && current.state() != JobState.QUEUED) {
-            return failWithCleanup(job, current.failed("gave up after " + current.attempts() + " attempts; last: " + reason,
-                    nowMillis));
+    public record Retry(String reason, boolean countsAsAttempt, boolean blamesSlot) {
+        /** Not the job's fault nor the slot's: an operator, a participant that left, an eviction. */
+        public static Retry of(String reason) {
+            return new Retry(reason, false, false);
         }
-        JobRecord queued = current.requeued(reason, nowMillis);
-        List<CuratorOp> ops = new ArrayList<>(List.of(setRecord(job, queued), laneEntryOp(queued, true)));
-        ops.addAll(cleanupOps(current));
-        return commitCounted(current.user(), a -> a.withCounts(1, -1), ops) || alreadyWritten(queued, current.slot());
+
+        /** The slot failed the job: a kernel error, a run that stopped making progress. */
+        public static Retry slotFault(String reason) {
+            return new Retry(reason, false, true);
+        }
+
+        /** The slot never claimed the job: counts as an attempt, and against the slot. */
+        public static Retry claimTimeout(String reason) {
+            return new Retry(reason, true, true);
+        }
+    }
+
+    /** {@link #retry} for a reason that is neither the job's nor the slot's fault. */
+    public boolean requeue(Versioned<JobRecord> job, String reason, long nowMillis) throws Exception {
+        return retry(job, Retry.of(reason), nowMillis);
     }
 
     /**
-     * Drops this claim's lease on a job it can no longer carry (its claim's outcome is unknown, or it failed
-     * after claiming): the job, PROCESSING without a lease, is then re-queued by the dispatcher's recovery.
-     * Only the lease holding {@code leaseOwner} (the claim's own token) is deleted.
+     * Ends the job's current attempt: back to the front of its lane, removing the assignment and the lease it
+     * had (a still-running worker then fails its next versioned write and stops), with the attempt in its
+     * history and, if the slot is to blame, a failure for the slot's breaker, all in one transaction. A job
+     * that has had {@link #MAX_ATTEMPTS} goes to the dead-letter queue instead: a job that breaks its workers
+     * must not take them all down, nor be lost.
      */
-    public void releaseLease(String jobId, String leaseOwner) throws Exception {
+    public boolean retry(Versioned<JobRecord> job, Retry retry, long nowMillis) throws Exception {
+        JobRecord current = job.value();
+        JobRecord ended = current.attemptEnded(retry.reason(), retry.countsAsAttempt(), nowMillis);
+        List<CuratorOp> ops = new ArrayList<>();
+        JobRecord next;
+        if (ended.attempts() >= MAX_ATTEMPTS) {
+            next = ended.failed("gave up after " + ended.attempts() + " attempts; last: " + retry.reason(), nowMillis);
+            ops.add(setRecord(job, next));
+            ops.add(zk.transactionOp().create().forPath(ZkPaths.deadLetter(current.id()), Json.write(
+                    new DeadLetter(current.id(), current.user(), current.spec().lane(), next.error(), nowMillis, next))));
+        } else {
+            next = ended.requeued(retry.reason(), nowMillis);
+            ops.add(setRecord(job, next));
+            ops.add(laneEntryOp(next, true));
+        }
+        ops.addAll(cleanupOps(current));
+        if (retry.blamesSlot() && current.slot() != null) {
+            ensurePath(ZkPaths.slotFailures(current.slot()));
+            ops.add(zk.transactionOp().create().withMode(CreateMode.PERSISTENT_SEQUENTIAL)
+                    .forPath(ZkPaths.slotFailures(current.slot()) + "/f-",
+                            Json.write(new SlotFailure(current.id(), retry.reason(), nowMillis))));
+        }
+        boolean dead = next.state() == JobState.FAILED;
+        return commitCounted(current.user(), a -> dead ? a.withCounts(0, -1) : a.withCounts(1, -1), ops)
+                || alreadyWritten(next, current.slot());
+    }
+
+    /** The dead letters, oldest first; an unreadable one is reported by its id with a null job. */
+    public List<DeadLetter> deadLetters() throws Exception {
+        List<DeadLetter> letters = new ArrayList<>();
+        for (String id : zk.getChildren().forPath(ZkPaths.DLQ)) {
+            deadLetter(id).ifPresent(letters::add);
+        }
+        letters.sort(java.util.Comparator.comparingLong(DeadLetter::deadAtMillis));
+        return letters;
+    }
+
+    public int deadLetterDepth() throws Exception {
+        Stat stat = zk.checkExists().forPath(ZkPaths.DLQ);
+        return stat == null ? 0 : stat.getNumChildren();
+    }
+
+    public Optional<DeadLetter> deadLetter(String id) throws Exception {
+        try {
+            return Optional.of(Json.read(zk.getData().forPath(ZkPaths.deadLetter(id)), DeadLetter.class));
+        } catch (KeeperException.NoNodeException e) {
+            return Optional.empty();
+        } catch (java.io.UncheckedIOException | IllegalArgumentException unreadable) {
+            return Optional.of(new DeadLetter(id, null, null, "unreadable: " + unreadable.getMessage(), 0, null));
+        }
+    }
+
+    /**
+     * A dead letter back to the front of its lane with its attempts reset (its history kept), the letter
+     * removed, the user's waiting count raised: one transaction. An operator's act, so the plan's waiting
+     * limit does not refuse it. False if the letter or the job moved meanwhile.
+     */
+    public boolean replay(String id, long nowMillis) throws Exception {
+        Optional<Versioned<JobRecord>> job = get(id);
+        if (job.isEmpty() || job.get().value().state() != JobState.FAILED || deadLetter(id).isEmpty()) {
+            return false;
+        }
+        JobRecord queued = job.get().value().replayed(nowMillis);
+        return commitCounted(queued.user(), a -> a.withCounts(1, 0),
+                List.of(setRecord(job.get(), queued), laneEntryOp(queued, true),
+                        zk.transactionOp().delete().forPath(ZkPaths.deadLetter(id))))
+                || get(id).map(current -> current.value().equals(queued)).orElse(false)
+                        && deadLetter(id).isEmpty();
+    }
+
+    /** Forgets a dead letter (the job stays FAILED); false if there was none. */
+    public boolean dropDeadLetter(String id) throws Exception {
+        try {
+            zk.delete().forPath(ZkPaths.deadLetter(id));
+            return true;
+        } catch (KeeperException.NoNodeException gone) {
+            return false;
+        }
+    }
+
+    /**
+     * Lets go of a claim: the job's lease (the job, PROCESSING without one, is then re-queued by the
+     * dispatcher's recovery) and the slot's busy marker (the slot is free again), each only if it holds
+     * {@code leaseOwner}, the claim's own token. Called once the run is over, whatever its outcome.
+     */
+    public void release(String jobId, String slot, String leaseOwner) throws Exception {
+        deleteIfOwned(ZkPaths.lease(jobId), leaseOwner);
+        deleteIfOwned(ZkPaths.busy(slot), leaseOwner);
+    }
+
+    private void deleteIfOwned(String path, String owner) throws Exception {
         Stat stat = new Stat();
         try {
-            byte[] owner = zk.getData().storingStatIn(stat).forPath(ZkPaths.lease(jobId));
-            if (leaseOwner.equals(new String(owner, java.nio.charset.StandardCharsets.UTF_8))) {
-                zk.delete().withVersion(stat.getVersion()).forPath(ZkPaths.lease(jobId));
+            byte[] data = zk.getData().storingStatIn(stat).forPath(path);
+            if (owner.equals(new String(data, java.nio.charset.StandardCharsets.UTF_8))) {
+                zk.delete().withVersion(stat.getVersion()).forPath(path);
             }
         } catch (KeeperException.NoNodeException | KeeperException.BadVersionException gone) {
             // nothing of ours to release
         }
-    }
-
-    private boolean failWithCleanup(Versioned<JobRecord> job, JobRecord failed) throws Exception {
-        List<CuratorOp> ops = new ArrayList<>(List.of(setRecord(job, failed)));
-        ops.addAll(cleanupOps(job.value()));
-        return commitCounted(failed.user(), a -> a.withCounts(0, -1), ops);
     }
 
     /** Deletes of the job's assignment and lease, for those that exist now (a transaction fails if one vanishes). */
@@ -379,7 +499,23 @@ public final class JobStore {
         return zk.getChildren().forPath(ZkPaths.ASSIGN);
     }
 
+    /** Ids of the jobs assigned to {@code slot} (its busy marker is not one). */
     public List<String> assignments(String slot) throws Exception {
+        List<String> ids = new ArrayList<>(slotChildren(slot));
+        ids.remove(ZkPaths.BUSY);
+        return ids;
+    }
+
+    /** A slot is free when nothing is assigned to it and its worker is not still busy with an earlier run. */
+    public boolean slotIsFree(String slot) throws Exception {
+        return slotChildren(slot).isEmpty();
+    }
+
+    public boolean slotIsBusy(String slot) throws Exception {
+        return zk.checkExists().forPath(ZkPaths.busy(slot)) != null;
+    }
+
+    private List<String> slotChildren(String slot) throws Exception {
         try {
             return zk.getChildren().forPath(ZkPaths.slotAssignments(slot));
         } catch (KeeperException.NoNodeException e) {

@@ -17,6 +17,10 @@ import dev.imagine.core.job.Lane;
  * /planner/state           the planner's memory (last swaps, arrival rates): a new leader carries on
  * /quarantine/&lt;name&gt;       a lane entry or job record that could not be read, with the reason
  * /idempotency/&lt;user&gt;/&lt;sha256&gt;  an Idempotency-Key's submission: the job it made and the answer to replay
+ * /assign/&lt;slot&gt;/~busy    EPHEMERAL, the slot's worker is running a job (until the worker itself says it is done)
+ * /dlq/&lt;id&gt;                a dead letter: a job that used up its attempts, with its whole context
+ * /failures/&lt;slot&gt;/f-&lt;seq&gt;  one failure blamed on a slot (kernel error, no progress, no claim), for its breaker
+ * /breakers/&lt;slot&gt;         an open circuit breaker: the slot is disabled until a health check passes
  * </pre>
  */
 public final class ZkPaths {
@@ -31,6 +35,11 @@ public final class ZkPaths {
     public static final String PLANNER_STATE = "/planner/state";
     public static final String IDEMPOTENCY = "/idempotency";
     public static final String QUARANTINE = "/quarantine";
+    public static final String DLQ = "/dlq";
+    public static final String FAILURES = "/failures";
+    public static final String BREAKERS = "/breakers";
+    /** The child of a slot's assignment folder that says its worker is busy; never a job id (ids have no '~'). */
+    public static final String BUSY = "~busy";
 
     /** Prefix of a fresh lane entry. */
     public static final String NEW_ENTRY = "n-";
@@ -58,6 +67,22 @@ public final class ZkPaths {
 
     public static String assignment(String slot, String jobId) {
         return slotAssignments(slot) + "/" + jobId;
+    }
+
+    public static String busy(String slot) {
+        return slotAssignments(slot) + "/" + BUSY;
+    }
+
+    public static String deadLetter(String jobId) {
+        return DLQ + "/" + jobId;
+    }
+
+    public static String slotFailures(String slot) {
+        return FAILURES + "/" + slot;
+    }
+
+    public static String breaker(String slot) {
+        return BREAKERS + "/" + slot;
     }
 
     public static String user(String name) {

@@ -2,6 +2,8 @@ package dev.imagine.core.zk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.imagine.core.job.Attempt;
+import dev.imagine.core.job.DeadLetter;
 import dev.imagine.core.job.JobRecord;
 import dev.imagine.core.job.JobSpec;
 import dev.imagine.core.job.JobState;
@@ -187,12 +189,13 @@ class JobStoreTest {
     }
 
     @Test
-    void aJobClaimedTooOftenFailsInsteadOfGoingBackToItsLane() throws Exception {
+    void aJobClaimedTooOftenGoesToTheDeadLetterQueueWithItsHistory() throws Exception {
         Versioned<JobRecord> claimed = claimedJob("g-1", "pool_a_1", "worker-a");
         for (int attempt = 2; attempt <= JobStore.MAX_ATTEMPTS; attempt++) {
             assertThat(store.requeue(claimed, "worker died", 3_000)).isTrue();
+            store.release("g-1", "pool_a_1", "worker-a");
             LaneEntry entry = store.laneEntries(Lane.FAST).stream().filter(e -> e.jobId().equals("g-1")).findFirst().orElseThrow();
-            store.dispatch(entry, store.get("g-1").orElseThrow(), "pool_a_1", 3_100);
+            assertThat(store.dispatch(entry, store.get("g-1").orElseThrow(), "pool_a_1", 3_100)).isTrue();
             Versioned<JobRecord> dispatched = store.get("g-1").orElseThrow();
             claimed = store.claim(dispatched, dispatched.value().processingOn("worker-a", 4, 3_200), "worker-a").orElseThrow();
         }
@@ -203,19 +206,68 @@ class JobStoreTest {
         JobRecord failed = store.get("g-1").orElseThrow().value();
         assertThat(failed.state()).isEqualTo(JobState.FAILED);
         assertThat(failed.error()).contains("gave up after 3 attempts").contains("worker died");
+        assertThat(failed.history()).extracting(Attempt::number).containsExactly(1, 2, 3);
+        assertThat(failed.history()).allMatch(a -> a.slot().equals("pool_a_1") && a.outcome().equals("worker died"));
         assertThat(store.laneEntries(Lane.FAST)).noneMatch(e -> e.jobId().equals("g-1"));
         assertThat(store.hasLease("g-1")).isFalse();
         assertThat(store.assignments("pool_a_1")).doesNotContain("g-1");
+        DeadLetter letter = store.deadLetter("g-1").orElseThrow();
+        assertThat(letter.job()).isEqualTo(failed);
+        assertThat(store.deadLetterDepth()).isEqualTo(1);
+
+        // Replayed: back at the front of its lane, attempts reset, history kept, the letter gone.
+        assertThat(store.replay("g-1", 5_000)).isTrue();
+        JobRecord replayed = store.get("g-1").orElseThrow().value();
+        assertThat(replayed.state()).isEqualTo(JobState.QUEUED);
+        assertThat(replayed.attempts()).isZero();
+        assertThat(replayed.history()).hasSize(3);
+        assertThat(store.laneEntries(Lane.FAST)).anyMatch(e -> e.jobId().equals("g-1") && e.requeued());
+        assertThat(store.deadLetter("g-1")).isEmpty();
+        assertThat(store.replay("g-1", 5_001)).isFalse();
+    }
+
+    @Test
+    void aClaimTimeoutCountsAsAnAttemptAndAgainstTheSlot() throws Exception {
+        store.submit(job("ct-1", Lane.FAST));
+        LaneEntry entry = store.laneEntries(Lane.FAST).stream().filter(e -> e.jobId().equals("ct-1")).findFirst().orElseThrow();
+        store.dispatch(entry, store.get("ct-1").orElseThrow(), "pool_ct_0", 2_000);
+
+        assertThat(store.retry(store.get("ct-1").orElseThrow(), JobStore.Retry.claimTimeout("no claim"), 70_000)).isTrue();
+
+        JobRecord queued = store.get("ct-1").orElseThrow().value();
+        assertThat(queued.attempts()).isEqualTo(1);
+        assertThat(queued.history()).singleElement().satisfies(a -> {
+            assertThat(a.worker()).isNull();
+            assertThat(a.slot()).isEqualTo("pool_ct_0");
+        });
+        assertThat(client.getChildren().forPath(ZkPaths.slotFailures("pool_ct_0"))).hasSize(1);
+        // Never claimed, so nothing holds the slot: it is free again.
+        assertThat(store.slotIsFree("pool_ct_0")).isTrue();
+    }
+
+    @Test
+    void aSlotWhoseJobWasTakenBackStaysBusyUntilItsWorkerSaysItIsDone() throws Exception {
+        Versioned<JobRecord> claimed = claimedJob("busy-1", "pool_b_9", "token-1");
+        assertThat(store.slotIsBusy("pool_b_9")).isTrue();
+
+        assertThat(store.retry(claimed, JobStore.Retry.slotFault("no progress"), 3_000)).isTrue();
+
+        assertThat(store.assignments("pool_b_9")).isEmpty();
+        assertThat(store.slotIsFree("pool_b_9")).isFalse();
+        store.release("busy-1", "pool_b_9", "token-other");
+        assertThat(store.slotIsFree("pool_b_9")).isFalse();
+        store.release("busy-1", "pool_b_9", "token-1");
+        assertThat(store.slotIsFree("pool_b_9")).isTrue();
     }
 
     @Test
     void aWorkerReleasesOnlyItsOwnLease() throws Exception {
         claimedJob("h-1", "pool_a_2", "worker-a");
-        store.releaseLease("h-1", "worker-b");
+        store.release("h-1", "pool_a_2", "worker-b");
         assertThat(store.hasLease("h-1")).isTrue();
-        store.releaseLease("h-1", "worker-a");
+        store.release("h-1", "pool_a_2", "worker-a");
         assertThat(store.hasLease("h-1")).isFalse();
-        store.releaseLease("h-1", "worker-a");
+        store.release("h-1", "pool_a_2", "worker-a");
     }
 
     @Test
@@ -293,9 +345,9 @@ class JobStoreTest {
         assertThat(store.claim(dispatched, processing, "worker-1#slot-a#1")).isPresent();
         assertThat(store.claim(dispatched, processing, "worker-1#slot-b#2")).isEmpty();
         // A stale run of the same participant on another slot cannot drop this claim's lease.
-        store.releaseLease("lost-3", "worker-1#slot-b#2");
+        store.release("lost-3", "pool_w_lost3", "worker-1#slot-b#2");
         assertThat(store.hasLease("lost-3")).isTrue();
-        store.releaseLease("lost-3", "worker-1#slot-a#1");
+        store.release("lost-3", "pool_w_lost3", "worker-1#slot-a#1");
         assertThat(store.hasLease("lost-3")).isFalse();
     }
 

@@ -144,7 +144,7 @@ public final class GpuCheck {
     }
 
     /** max |expected - actual| over max |expected|: the scale the conformance tests use. */
-    static double maxRelativeError(float[] expected, float[] actual, int n) {
+    public static double maxRelativeError(float[] expected, float[] actual, int n) {
         double scale = 1e-3;
         double worst = 0;
         for (int i = 0; i < n; i++) {

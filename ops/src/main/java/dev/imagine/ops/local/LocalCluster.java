@@ -1,6 +1,7 @@
 package dev.imagine.ops.local;
 
 import dev.imagine.api.ImagineApplication;
+import dev.imagine.controller.FailureSettings;
 import dev.imagine.controller.ImagineController;
 import dev.imagine.controller.SchedulerSettings;
 import dev.imagine.core.zk.EmbeddedZooKeeper;
@@ -47,6 +48,7 @@ public final class LocalCluster implements AutoCloseable {
     private SlurmParticipants slurmParticipants;
     private String devApiKey;
     private SchedulerSettings scheduler = SchedulerSettings.DEFAULTS;
+    private FailureSettings failures = FailureSettings.DEFAULTS;
 
     public LocalCluster(LocalClusterConfig config) {
         this.config = config;
@@ -55,6 +57,12 @@ public final class LocalCluster implements AutoCloseable {
     /** Scheduler knobs for the controller and the API (Relax aging, Relax backpressure, planner); before start. */
     public LocalCluster withScheduler(SchedulerSettings settings) {
         this.scheduler = settings;
+        return this;
+    }
+
+    /** Failure policy knobs for the controller (timeouts, circuit breakers); before start. */
+    public LocalCluster withFailures(FailureSettings settings) {
+        this.failures = settings;
         return this;
     }
 
@@ -80,7 +88,7 @@ public final class LocalCluster implements AutoCloseable {
             devApiKey = DevUser.ensure(zookeeper.connectString(), config.devApiKeyFile());
             controller = new ImagineController(zookeeper.connectString(), LocalClusterConfig.CLUSTER, "controller-1",
                     ModelRegistry.versions());
-            controller.withScheduler(scheduler);
+            controller.withScheduler(scheduler).withFailures(failures);
             if (slurm != null) {
                 controller.withSlurm(slurm, RECONCILE_INTERVAL);
             }
@@ -180,6 +188,12 @@ public final class LocalCluster implements AutoCloseable {
     public String apiUrl() {
         int port = ((NetworkConnector) api.getConnectors()[0]).getLocalPort();
         return "http://" + config.apiHost() + ":" + port;
+    }
+
+    /** Dropwizard's admin port (health checks, metrics), on loopback. */
+    public String adminUrl() {
+        int port = ((NetworkConnector) api.getConnectors()[api.getConnectors().length - 1]).getLocalPort();
+        return "http://127.0.0.1:" + port;
     }
 
     /** The development user's API key (also in {@link LocalClusterConfig#devApiKeyFile}). */

@@ -62,6 +62,6 @@ class JobsRequeueCommandTest {
         CliRun run = CliRun.run("jobs", "requeue", "--zk", zk.zk(), "r-4");
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("ended CANCELLED; ended jobs are replayed from the DLQ");
+        assertThat(run.err()).contains("ended CANCELLED; a job that used up its attempts is replayed with `imagine dlq replay r-4`");
     }
 }

@@ -39,8 +39,8 @@ public final class JobsRequeueCommand implements Callable<Integer> {
                     throw new CliException("job " + id + " is already QUEUED; nothing to requeue", 2);
                 }
                 if (current.state().isTerminal()) {
-                    throw new CliException("job " + id + " ended " + current.state() + "; ended jobs are replayed from "
-                            + "the DLQ, which arrives with its own issue", 2);
+                    throw new CliException("job " + id + " ended " + current.state() + "; a job that used up its attempts "
+                            + "is replayed with `imagine dlq replay " + id + "`", 2);
                 }
                 if (!current.state().canMoveTo(JobState.QUEUED)) {
                     throw new CliException("job " + id + " is " + current.state() + " and cannot be re-queued", 2);

@@ -1,6 +1,7 @@
 package dev.imagine.ops.cli.slots;
 
 import dev.imagine.controller.helix.SlotAdmin;
+import dev.imagine.core.zk.SlotBreakers;
 import dev.imagine.ops.cli.CliException;
 import dev.imagine.ops.cli.support.ClusterAccess;
 import dev.imagine.ops.cli.support.Output;
@@ -20,6 +21,10 @@ final class SlotToggle {
             ref = cluster.slots().slot(slot).orElseThrow(() -> new CliException(
                     "no slot '" + slot + "' in cluster " + zk.cluster + "; `imagine slots list` shows them", 2));
             cluster.slots().setSlotEnabled(ref, enabled);
+            if (enabled) {
+                // The operator's word overrides an open circuit breaker (else the controller would disable it again).
+                new SlotBreakers(cluster.zk()).close(slot);
+            }
         }
         if (output.json) {
             output.printJson(new Toggled(slot, ref.pool(), ref.instance(), enabled));

@@ -4,6 +4,7 @@ import dev.imagine.controller.helix.ModelAffinity;
 import dev.imagine.controller.helix.SlotAdmin;
 import dev.imagine.controller.slurm.SlurmNaming;
 import dev.imagine.core.zk.JobStore;
+import dev.imagine.core.zk.SlotBreakers;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,7 +22,9 @@ public final class SlotRows {
     /**
      * @param state  the ExternalView state now (OFFLINE, ERROR, V8, ...), "-" before the first report
      * @param target the state the IdealState asks for
-     * @param health ready, loading, offline, disabled, participant-disabled, down (participant not live), error
+     * @param health ready, loading, offline, disabled, participant-disabled, down (participant not live), error,
+     *               breaker-open (too many failures; disabled until a health check passes), stuck (its worker is
+     *               still inside a run whose job was taken back: it takes no job until that run ends)
      * @param job    the job assigned to the slot, if any
      * @param kernels the slot's kernel backend and where it really runs, as its participant reported it
      */
@@ -33,6 +36,7 @@ public final class SlotRows {
         Map<String, InstanceConfig> configs = new HashMap<>();
         admin.instances().forEach(c -> configs.put(c.getInstanceName(), c));
         Set<String> live = admin.liveInstances();
+        Set<String> broken = new java.util.HashSet<>(new SlotBreakers(store.client()).openSlots());
         List<SlotRow> rows = new ArrayList<>();
         for (String pool : admin.pools()) {
             IdealState idealState = admin.idealState(pool).orElse(null);
@@ -50,9 +54,12 @@ public final class SlotRows {
                 String state = reached == null || reached.get(instance) == null ? "-" : reached.get(instance);
                 InstanceConfig config = configs.get(instance);
                 List<String> jobs = store.assignments(slot);
+                String health = broken.contains(slot) ? "breaker-open"
+                        : jobs.isEmpty() && store.slotIsBusy(slot) ? "stuck"
+                        : health(admin, config, new SlotAdmin.SlotRef(pool, slot, instance, target.get(instance)),
+                                live.contains(instance), state);
                 rows.add(new SlotRow(pool, slot, instance, state, target.get(instance), ModelAffinity.versionFor(state),
-                        health(admin, config, new SlotAdmin.SlotRef(pool, slot, instance, target.get(instance)),
-                                live.contains(instance), state),
+                        health,
                         config == null ? null : config.getRecord().getSimpleField(SlurmNaming.JOB_ID),
                         jobs.isEmpty() ? null : jobs.getFirst(),
                         config == null ? null : config.getRecord().getSimpleField("kernels." + slot)));
