@@ -3,6 +3,7 @@ package dev.imagine.api;
 import dev.imagine.api.auth.ApiKeyFilter;
 import dev.imagine.api.core.ClusterView;
 import dev.imagine.api.core.JobSubmitter;
+import dev.imagine.api.core.LanesCache;
 import dev.imagine.api.core.QueueEstimate;
 import dev.imagine.api.core.UsersCache;
 import dev.imagine.api.errors.LimitExceededMapper;
@@ -74,16 +75,18 @@ public class ImagineApplication extends Application<ImagineApiConfiguration> {
         environment.lifecycle().manage(cluster);
         UsersCache users = new UsersCache(zk);
         environment.lifecycle().manage(users);
-        JobSubmitter submitter = new JobSubmitter(parser, zk, clock, config.getMaxRelaxDepth(), cluster);
+        LanesCache lanes = new LanesCache(zk);
+        environment.lifecycle().manage(lanes);
+        JobSubmitter submitter = new JobSubmitter(parser, zk, lanes, clock, config.getMaxRelaxDepth(), cluster);
         ImageStore images = new ImageStore(Path.of(config.getImageDir()).toAbsolutePath());
         QueueEstimate estimates = new QueueEstimate(
-                new DispatchPolicy(Duration.ofMillis(config.getRelaxPromoteAfterMillis())), users, cluster, clock);
+                new DispatchPolicy(Duration.ofMillis(config.getRelaxPromoteAfterMillis())), users, lanes, cluster, clock);
 
         environment.jersey().register(new ApiKeyFilter(zk));
         environment.jersey().register(new ImagineResource(submitter, Lane.parse(config.getDefaultMode())));
         environment.jersey().register(new JobsResource(zk, images, estimates, clock));
         environment.jersey().register(new MeResource(zk, clock));
-        environment.jersey().register(new HealthResource(zk));
+        environment.jersey().register(new HealthResource(zk, lanes));
         environment.jersey().register(new LimitExceededMapper());
         environment.jersey().register(new UnreadableRecordMapper());
         environment.jersey().register(new BadRequestMapper());

@@ -14,6 +14,7 @@ import dev.imagine.controller.slurm.ReconcileLoop;
 import dev.imagine.controller.slurm.SlotEviction;
 import dev.imagine.controller.slurm.SlurmReconciler;
 import dev.imagine.core.zk.JobStore;
+import dev.imagine.core.zk.LaneIndex;
 import dev.imagine.core.zk.SlotBreakers;
 import dev.imagine.core.zk.ZkClients;
 import dev.imagine.core.zk.ZkPaths;
@@ -68,6 +69,7 @@ public final class ImagineController implements AutoCloseable {
     private SchedulerSettings scheduler = SchedulerSettings.DEFAULTS;
     private FailureSettings failures = FailureSettings.DEFAULTS;
     private SlotAdmin breakerAdmin;
+    private LaneIndex lanes;
 
     public ImagineController(String zkAddress, String cluster, String name, Collection<String> versions) {
         this.zkAddress = zkAddress;
@@ -122,10 +124,12 @@ public final class ImagineController implements AutoCloseable {
             JobStore store = new JobStore(zk);
             store.ensureLayout();
             CuratorCache users = watch(ZkPaths.USERS);
-            caches = List.of(watch(ZkPaths.LANES), watch(ZkPaths.ASSIGN), watch(ZkPaths.LEASES), users);
+            caches = List.of(watch(ZkPaths.ASSIGN), watch(ZkPaths.LEASES), users);
+            // Lanes are watched by the index (one event per entry, no data read), not by a cache of every entry.
+            lanes = new LaneIndex(zk, this::signal).start();
             latch = new LeaderLatch(zk, ZkPaths.DISPATCHER_LEADER, name);
             latch.start();
-            Dispatcher dispatcher = new Dispatcher(store, slotView, new UserLoads(users),
+            Dispatcher dispatcher = new Dispatcher(store, lanes, slotView, new UserLoads(users),
                     new DispatchPolicy(scheduler.relaxPromoteAfter()), clock);
             // A claim takes milliseconds; the default minute covers a slot still loading weights when the job arrived.
             OrphanRecovery recovery = new OrphanRecovery(store, slotView, clock, failures.claimTimeout(),
@@ -227,6 +231,9 @@ public final class ImagineController implements AutoCloseable {
             breakerAdmin.close();
         }
         caches.forEach(CuratorCache::close);
+        if (lanes != null) {
+            lanes.close();
+        }
         if (zk != null) {
             zk.close();
         }

@@ -28,11 +28,11 @@ class QuarantineTest {
             TestApi quinn = system.user("quinn", Plan.PRO);
             system.holdSlots();
             // An entry whose name is not ours, and an older job whose record is not JSON: both first in line.
-            system.zk.create().forPath(ZkPaths.laneEntry(Lane.TURBO, "garbage"));
+            system.zk.create().forPath(ZkPaths.laneBucket(Lane.TURBO, "b00") + "/garbage");
             String bad = JobIds.next(System.currentTimeMillis() - 60_000);
             system.zk.create().forPath(ZkPaths.job(bad), "{not json".getBytes(StandardCharsets.UTF_8));
             String badEntry = LaneEntry.prefix(bad, "v8", "quinn", false) + "0000000001";
-            system.zk.create().forPath(ZkPaths.laneEntry(Lane.FAST, badEntry));
+            system.zk.create().forPath(ZkPaths.laneEntry(Lane.FAST, bad, badEntry));
             String good = quinn.submit("a red fox --seed 1");
 
             system.releaseSlots();
@@ -41,7 +41,7 @@ class QuarantineTest {
                     .isEqualTo("COMPLETED");
             assertThat(new Quarantine(system.zk).names())
                     .containsExactlyInAnyOrder("lane-turbo-garbage", "job-" + bad);
-            assertThat(system.zk.getChildren().forPath(ZkPaths.lane(Lane.TURBO))).isEmpty();
+            assertThat(system.zk.getChildren().forPath(ZkPaths.laneBucket(Lane.TURBO, "b00"))).isEmpty();
             assertThat(system.zk.checkExists().forPath(ZkPaths.job(bad))).isNull();
             assertThat(quinn.get("/v1/jobs/" + bad).status()).isEqualTo(404);
         }

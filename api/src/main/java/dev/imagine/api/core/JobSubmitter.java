@@ -31,14 +31,16 @@ import java.time.ZoneOffset;
 public final class JobSubmitter {
     private final PromptParser parser;
     private final ZooKeeperConnection zk;
+    private final LanesCache lanes;
     private final Clock clock;
     private final int maxRelaxDepth;
     private final ClusterView cluster;
 
-    public JobSubmitter(PromptParser parser, ZooKeeperConnection zk, Clock clock, int maxRelaxDepth,
+    public JobSubmitter(PromptParser parser, ZooKeeperConnection zk, LanesCache lanes, Clock clock, int maxRelaxDepth,
                         ClusterView cluster) {
         this.parser = parser;
         this.zk = zk;
+        this.lanes = lanes;
         this.clock = clock;
         this.maxRelaxDepth = maxRelaxDepth;
         this.cluster = cluster;
@@ -94,7 +96,7 @@ public final class JobSubmitter {
         // Read once, outside the transaction (backpressure is a threshold, not an exact count), and only for a
         // job that is or may become Relax.
         boolean mayRelax = spec.lane() == Lane.RELAX || caller.fastMillisLeft(now) <= 0;
-        int relaxDepth = mayRelax ? store.laneDepth(Lane.RELAX) : 0;
+        int relaxDepth = mayRelax ? lanes.depth(Lane.RELAX) : 0;
         String id = JobIds.next(now);
         return store.submit(caller.name(), account -> admit(account, spec, id, now, relaxDepth), authenticated,
                 idempotency);

@@ -7,7 +7,6 @@ import dev.imagine.core.scheduling.DispatchPolicy;
 import dev.imagine.core.scheduling.SchedulingSnapshot;
 import dev.imagine.core.scheduling.UserLoadSource;
 import dev.imagine.core.scheduling.WaitingJob;
-import dev.imagine.core.zk.JobStore;
 import dev.imagine.core.zk.LaneEntry;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -30,22 +29,25 @@ public final class QueueEstimate {
 
     private final DispatchPolicy policy;
     private final UserLoadSource users;
+    private final LanesCache lanes;
     private final ClusterView cluster;
     private final Clock clock;
 
-    public QueueEstimate(DispatchPolicy policy, UserLoadSource users, ClusterView cluster, Clock clock) {
+    public QueueEstimate(DispatchPolicy policy, UserLoadSource users, LanesCache lanes, ClusterView cluster,
+                         Clock clock) {
         this.policy = policy;
         this.users = users;
+        this.lanes = lanes;
         this.cluster = cluster;
         this.clock = clock;
     }
 
-    public Estimate of(JobRecord job, JobStore store) throws Exception {
+    public Estimate of(JobRecord job) throws Exception {
         long now = clock.millis();
         List<WaitingJob> waiting = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (Lane lane : Lane.values()) {
-            for (LaneEntry entry : store.laneEntries(lane)) {
+            for (LaneEntry entry : lanes.entries(lane)) {
                 if (job.spec().modelVersion().equals(entry.modelVersion()) && entry.user() != null) {
                     waiting.add(WaitingJob.of(entry, now));
                     names.add(entry.user());

@@ -2,7 +2,7 @@ package dev.imagine.api.resources;
 
 import dev.imagine.api.core.ZooKeeperConnection;
 import dev.imagine.core.job.Lane;
-import dev.imagine.core.zk.JobStore;
+import dev.imagine.api.core.LanesCache;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -16,23 +16,26 @@ import java.util.Map;
 @Produces(MediaType.APPLICATION_JSON)
 public final class HealthResource {
     private final ZooKeeperConnection zk;
+    private final LanesCache lanes;
 
-    public HealthResource(ZooKeeperConnection zk) {
+    public HealthResource(ZooKeeperConnection zk, LanesCache lanes) {
         this.zk = zk;
+        this.lanes = lanes;
     }
 
     @GET
     public Response health() {
         Map<String, Object> body = new LinkedHashMap<>();
         try {
-            JobStore store = new JobStore(zk.client());
-            Map<String, Integer> lanes = new LinkedHashMap<>();
+            // A real read first: the index alone would answer from memory with ZooKeeper gone.
+            zk.client().checkExists().forPath(dev.imagine.core.zk.ZkPaths.LANES);
+            Map<String, Integer> depths = new LinkedHashMap<>();
             for (Lane lane : Lane.values()) {
-                lanes.put(lane.pathName(), store.laneDepth(lane));
+                depths.put(lane.pathName(), lanes.depth(lane));
             }
             body.put("status", "ok");
             body.put("zookeeper", zk.address());
-            body.put("queued", lanes);
+            body.put("queued", depths);
             return Response.ok(body).build();
         } catch (Exception e) {
             body.put("status", "unavailable");

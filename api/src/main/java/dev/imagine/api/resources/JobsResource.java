@@ -56,7 +56,7 @@ public final class JobsResource {
             return notFound(id);
         }
         JobRecord record = job.get().value();
-        QueueEstimate.Estimate estimate = record.state() == JobState.QUEUED ? estimates.of(record, store()) : null;
+        QueueEstimate.Estimate estimate = record.state() == JobState.QUEUED ? estimates.of(record) : null;
         return Response.ok(JobView.of(record, estimate)).build();
     }
 

@@ -14,6 +14,7 @@ import dev.imagine.core.job.JobState;
 import dev.imagine.core.job.Lane;
 import dev.imagine.core.zk.JobStore;
 import dev.imagine.core.zk.LaneEntry;
+import dev.imagine.core.zk.LaneIndex;
 import dev.imagine.core.zk.Quarantine;
 import dev.imagine.core.zk.SlotBreakers;
 import dev.imagine.core.zk.UnreadableRecordException;
@@ -39,6 +40,7 @@ public final class Dispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
 
     private final JobStore store;
+    private final LaneIndex lanes;
     private final SlotView slots;
     private final UserLoads users;
     private final DispatchPolicy policy;
@@ -53,8 +55,9 @@ public final class Dispatcher {
      */
     private final Map<String, Set<String>> triedSlots = new HashMap<>();
 
-    public Dispatcher(JobStore store, SlotView slots, UserLoads users, DispatchPolicy policy, Clock clock) {
+    public Dispatcher(JobStore store, LaneIndex lanes, SlotView slots, UserLoads users, DispatchPolicy policy, Clock clock) {
         this.store = store;
+        this.lanes = lanes;
         this.slots = slots;
         this.users = users;
         this.policy = policy;
@@ -69,7 +72,7 @@ public final class Dispatcher {
         List<WaitingJob> waiting = new ArrayList<>();
         Set<String> userNames = new HashSet<>();
         for (Lane lane : Lane.values()) {
-            for (LaneEntry entry : store.laneEntries(lane)) {
+            for (LaneEntry entry : lanes.entries(lane)) {
                 Optional<WaitingJob> job = waitingJob(entry);
                 if (job.isPresent()) {
                     entries.put(job.get().ref(), entry);
@@ -125,12 +128,16 @@ public final class Dispatcher {
             LOG.warn("Removing lane entry {}: its job {} is {}", entry.path(), id,
                     job.map(j -> j.value().state().name()).orElse("gone"));
             store.removeStaleLaneEntry(entry);
+            lanes.forget(entry);
             return false;
         }
         if (store.dispatch(entry, job.get(), assignment.slot(), clock.millis())) {
             LOG.info("Dispatched job {} ({} lane, {}, user {}) to slot {}", id, entry.lane().pathName(),
                     assignment.job().version(), assignment.job().user(), assignment.slot());
             return true;
+        }
+        if (store.client().checkExists().forPath(entry.path()) == null) {
+            lanes.forget(entry);
         }
         LOG.info("Job {} moved or its user reached the running limit while dispatching; will look again", id);
         return false;
@@ -150,6 +157,7 @@ public final class Dispatcher {
         }
         if (job.isEmpty()) {
             store.removeStaleLaneEntry(entry);
+            lanes.forget(entry);
             return Optional.empty();
         }
         LaneEntry named = new LaneEntry(entry.lane(), entry.name(), entry.jobId(), job.get().value().spec().modelVersion(),

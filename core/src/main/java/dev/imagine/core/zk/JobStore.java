@@ -69,6 +69,44 @@ public final class JobStore {
         for (String path : parents) {
             ensurePath(path);
         }
+        ensureLaneBuckets();
+    }
+
+    /**
+     * Creates every lane's buckets (once: the last bucket there means all are), and moves entries of the
+     * layout before buckets, written straight under the lane, into their buckets with their names kept.
+     */
+    private void ensureLaneBuckets() throws Exception {
+        List<String> buckets = LaneBuckets.all();
+        for (Lane lane : Lane.values()) {
+            if (zk.checkExists().forPath(ZkPaths.laneBucket(lane, buckets.getLast())) == null) {
+                for (String bucket : buckets) {
+                    ensurePath(ZkPaths.laneBucket(lane, bucket));
+                }
+            }
+            for (String name : zk.getChildren().forPath(ZkPaths.lane(lane))) {
+                if (!LaneBuckets.isBucket(name)) {
+                    moveIntoBucket(lane, name);
+                }
+            }
+        }
+    }
+
+    private void moveIntoBucket(Lane lane, String name) throws Exception {
+        String old = ZkPaths.lane(lane) + "/" + name;
+        LaneEntry entry;
+        try {
+            entry = LaneEntry.parse(lane, name);
+        } catch (IllegalArgumentException malformed) {
+            new Quarantine(zk).laneEntry(lane, old, name, malformed.getMessage());
+            return;
+        }
+        try {
+            zk.transaction().forOperations(zk.transactionOp().delete().forPath(old),
+                    zk.transactionOp().create().forPath(entry.path()));
+        } catch (KeeperException.NoNodeException | KeeperException.NodeExistsException raced) {
+            // another process moved it first
+        }
     }
 
     private void ensurePath(String path) throws Exception {
@@ -165,24 +203,52 @@ public final class JobStore {
         }
     }
 
-    /** Entries of one lane in dispatch order (re-queued first, then FIFO). */
+    /**
+     * Entries of one lane in dispatch order (re-queued first, then FIFO), read from every bucket: for operators and
+     * tests. The dispatcher and the API keep a {@link LaneIndex} instead of listing each time.
+     */
     public List<LaneEntry> laneEntries(Lane lane) throws Exception {
         List<LaneEntry> entries = new ArrayList<>();
-        for (String name : zk.getChildren().forPath(ZkPaths.lane(lane))) {
-            try {
-                entries.add(LaneEntry.parse(lane, name));
-            } catch (IllegalArgumentException malformed) {
-                // Not ours to dispatch, and it must not stop the lane: moved aside and reported.
-                new Quarantine(zk).laneEntry(lane, name, malformed.getMessage());
-            }
+        for (String bucket : LaneBuckets.all()) {
+            entries.addAll(bucketEntries(zk, lane, bucket));
         }
         entries.sort(LaneEntry.DISPATCH_ORDER);
         return entries;
     }
 
+    /** One bucket's entries; a malformed name is not ours to dispatch and must not stop the lane: quarantined. */
+    static List<LaneEntry> bucketEntries(CuratorFramework zk, Lane lane, String bucket) throws Exception {
+        List<String> names;
+        try {
+            names = zk.getChildren().forPath(ZkPaths.laneBucket(lane, bucket));
+        } catch (KeeperException.NoNodeException e) {
+            return List.of();
+        }
+        List<LaneEntry> entries = new ArrayList<>(names.size());
+        for (String name : names) {
+            try {
+                LaneEntry entry = LaneEntry.parse(lane, name);
+                if (!LaneBuckets.of(entry.jobId()).equals(bucket)) {
+                    throw new IllegalArgumentException("lane entry '" + name + "' is in bucket " + bucket
+                            + ", not its job's " + LaneBuckets.of(entry.jobId()));
+                }
+                entries.add(entry);
+            } catch (IllegalArgumentException malformed) {
+                new Quarantine(zk).laneEntry(lane, ZkPaths.laneBucket(lane, bucket) + "/" + name, name,
+                        malformed.getMessage());
+            }
+        }
+        return entries;
+    }
+
+    /** Waiting jobs of one lane, from every bucket's child count (one read per bucket). */
     public int laneDepth(Lane lane) throws Exception {
-        Stat stat = zk.checkExists().forPath(ZkPaths.lane(lane));
-        return stat == null ? 0 : stat.getNumChildren();
+        int depth = 0;
+        for (String bucket : LaneBuckets.all()) {
+            Stat stat = zk.checkExists().forPath(ZkPaths.laneBucket(lane, bucket));
+            depth += stat == null ? 0 : stat.getNumChildren();
+        }
+        return depth;
     }
 
     /** Creates a fixed parent (e.g. a user's idempotency folder) if it is missing; safe to race. */
@@ -475,7 +541,7 @@ public final class JobStore {
         JobRecord current = job.value();
         JobRecord cancelled = current.cancelled(reason, nowMillis);
         List<CuratorOp> ops = new ArrayList<>(List.of(setRecord(job, cancelled)));
-        for (LaneEntry entry : laneEntries(current.spec().lane())) {
+        for (LaneEntry entry : bucketEntries(zk, current.spec().lane(), LaneBuckets.of(current.id()))) {
             if (entry.jobId().equals(current.id())) {
                 ops.add(zk.transactionOp().delete().forPath(entry.path()));
             }
@@ -529,7 +595,7 @@ public final class JobStore {
 
     private CuratorOp laneEntryOp(JobRecord job, boolean requeued) throws Exception {
         return zk.transactionOp().create().withMode(CreateMode.PERSISTENT_SEQUENTIAL)
-                .forPath(ZkPaths.laneEntry(job.spec().lane(),
+                .forPath(ZkPaths.laneEntry(job.spec().lane(), job.id(),
                         LaneEntry.prefix(job.id(), job.spec().modelVersion(), job.user(), requeued)));
     }
 

@@ -15,10 +15,15 @@ public record LaneEntry(Lane lane, String name, String jobId, String modelVersio
 
     private static final char MARK = '~';
 
-    /** Re-queued entries first (front of the lane), then by ZooKeeper's sequence number. */
+    /**
+     * Re-queued entries first (front of the lane), then by submission time (from the id), then by sequence number
+     * (ZooKeeper's, within the entry's bucket) and id.
+     */
     public static final Comparator<LaneEntry> DISPATCH_ORDER = Comparator
             .comparing((LaneEntry e) -> !e.requeued())
-            .thenComparingLong(LaneEntry::sequence);
+            .thenComparingLong(LaneEntry::submittedAtMillis)
+            .thenComparingLong(LaneEntry::sequence)
+            .thenComparing(LaneEntry::jobId);
 
     /** Parses an entry's name; a name of another shape is an {@link IllegalArgumentException}. */
     public static LaneEntry parse(Lane lane, String name) {
@@ -55,6 +60,6 @@ public record LaneEntry(Lane lane, String name, String jobId, String modelVersio
     }
 
     public String path() {
-        return ZkPaths.laneEntry(lane, name);
+        return ZkPaths.laneEntry(lane, jobId, name);
     }
 }

@@ -26,10 +26,9 @@ public final class Quarantine {
         this.zk = zk;
     }
 
-    /** A lane entry whose name is not {@code <n|r>-<id>~<version>~<user>-<seq>}. */
-    public void laneEntry(Lane lane, String name, String reason) throws Exception {
-        String entry = ZkPaths.laneEntry(lane, name);
-        move("lane-" + lane.pathName() + "-" + name, reason, List.of(entry));
+    /** A lane entry whose name is not {@code <n|r>-<id>~<version>~<user>-<seq>}, at {@code path}. */
+    public void laneEntry(Lane lane, String path, String name, String reason) throws Exception {
+        move("lane-" + lane.pathName() + "-" + name, reason, List.of(path));
     }
 
     /** A job record that cannot be read, with the lane entry or assignment that pointed at it. */

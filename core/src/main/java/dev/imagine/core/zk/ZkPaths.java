@@ -8,7 +8,8 @@ import dev.imagine.core.job.Lane;
  *
  * <pre>
  * /jobs/&lt;id&gt;               job record (JSON, versioned)
- * /lanes/&lt;lane&gt;/&lt;entry&gt;     queue entry → job id; "r-" entries (re-queued) sort before "n-" (new)
+ * /lanes/&lt;lane&gt;/&lt;bucket&gt;/&lt;entry&gt;  queue entry → job id, in the bucket its id hashes to ({@link LaneBuckets});
+ *                          "r-" entries (re-queued) sort before "n-" (new)
  * /assign/&lt;slot&gt;/&lt;id&gt;      dispatcher → the participant that owns the slot
  * /leases/&lt;id&gt;             EPHEMERAL, held by the worker while PROCESSING
  * /leader/dispatcher       LeaderLatch of the dispatcher
@@ -57,8 +58,13 @@ public final class ZkPaths {
         return LANES + "/" + lane.pathName();
     }
 
-    public static String laneEntry(Lane lane, String entry) {
-        return lane(lane) + "/" + entry;
+    public static String laneBucket(Lane lane, String bucket) {
+        return lane(lane) + "/" + bucket;
+    }
+
+    /** Where an entry of {@code jobId} lives: the bucket is the id's. */
+    public static String laneEntry(Lane lane, String jobId, String entry) {
+        return laneBucket(lane, LaneBuckets.of(jobId)) + "/" + entry;
     }
 
     public static String slotAssignments(String slot) {
