@@ -22,10 +22,16 @@ final class ParticipantProcess implements AutoCloseable {
 
     static ParticipantProcess start(String zk, String cluster, String instance, String pool, String preset,
                                     Path imageDir, Path logDir) throws IOException {
+        return start(zk, cluster, instance, pool, preset, imageDir, logDir, java.time.Duration.ofSeconds(3));
+    }
+
+    /** @param session the worker's ZooKeeper session (its leases and its Helix registration) */
+    static ParticipantProcess start(String zk, String cluster, String instance, String pool, String preset,
+                                    Path imageDir, Path logDir, java.time.Duration session) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java,
                 "--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-                "-Dzk.session.timeout=3000", "-Dimagine.sessionTimeoutMillis=3000",
+                "-Dzk.session.timeout=" + session.toMillis(), "-Dimagine.sessionTimeoutMillis=" + session.toMillis(),
                 "-Dimagine.models.dir=" + System.getProperty("imagine.models.dir", "target/models"),
                 "-cp", System.getProperty("java.class.path"), ParticipantMain.class.getName(),
                 zk, cluster, instance, pool, "1", "v8", preset, imageDir.toString()));
@@ -42,6 +48,23 @@ final class ParticipantProcess implements AutoCloseable {
     void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** Stops the whole JVM for {@code pause} (SIGSTOP, then SIGCONT), as a long GC or a swapped-out node would. */
+    void pause(java.time.Duration pause) throws Exception {
+        signal("-STOP");
+        try {
+            Thread.sleep(pause.toMillis());
+        } finally {
+            signal("-CONT");
+        }
+    }
+
+    private void signal(String which) throws Exception {
+        Process kill = new ProcessBuilder("kill", which, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill " + which + " " + process.pid() + " failed");
+        }
     }
 
     String log() throws IOException {

@@ -3,6 +3,7 @@ package dev.imagine.participant;
 import dev.imagine.controller.helix.ClusterSetup;
 import dev.imagine.controller.helix.ModelAffinity;
 import dev.imagine.controller.helix.SlotNames;
+import dev.imagine.core.metrics.PauseMeter;
 import dev.imagine.core.model.ModelNeeds;
 import dev.imagine.core.store.ImageStore;
 import dev.imagine.core.zk.JobStore;
@@ -14,6 +15,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 import org.apache.curator.framework.CuratorFramework;
@@ -43,6 +47,8 @@ public final class GpuParticipant implements AutoCloseable {
     private final List<SlotRuntime> slotRuntimes = new ArrayList<>();
     private CuratorFramework zk;
     private HelixManager helix;
+    private PauseMeter pauses;
+    private ScheduledExecutorService reporter;
     private BiFunction<String, TensorOps, TensorOps> kernels = (slot, ops) -> ops;
 
     public GpuParticipant(ParticipantConfig config) {
@@ -89,6 +95,7 @@ public final class GpuParticipant implements AutoCloseable {
             // Operators see per slot what the kernels really run on (instance config and log).
             attributes.put("kernels." + slot, runtime.backend());
         }
+        startPauseReports();
         zk = ZkClients.connect(config.zkAddress(), config.sessionTimeout());
         zk.getConnectionStateListenable().addListener(this::onConnectionChange);
         JobStore store = new JobStore(zk);
@@ -110,6 +117,29 @@ public final class GpuParticipant implements AutoCloseable {
         }
         LOG.info("Participant {} joined cluster {} with {} slot(s) in pool {} ({} preset)", config.instance(),
                 config.cluster(), config.slots(), config.pool(), config.preset());
+    }
+
+    /**
+     * Every minute, the longest stop of this JVM: the number the worker session ({@code sessionTimeout}) is chosen
+     * from. A pause of a third of the session is warned about: ZooKeeper's client pings every third of it, and a
+     * few such pauses in a row end the session and restart every job on the node.
+     */
+    private void startPauseReports() {
+        pauses = new PauseMeter(config.instance()).start();
+        reporter = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("pauses-" + config.instance())
+                .daemon().factory());
+        long sessionMillis = config.sessionTimeout().toMillis();
+        reporter.scheduleAtFixedRate(() -> {
+            PauseMeter.Pauses last = pauses.take();
+            if (last.maxMillis() * 3 > sessionMillis) {
+                LOG.warn("Participant {} paused {} ms in the last minute (p99.9 {} ms): over a third of its {} ms ZooKeeper "
+                        + "session; raise the worker session or find the pause (GC log, swap, CPU quota)",
+                        config.instance(), last.maxMillis(), last.p999Millis(), sessionMillis);
+            } else {
+                LOG.info("Participant {} pauses in the last minute: max {} ms, p99.9 {} ms, p99 {} ms (session {} ms)",
+                        config.instance(), last.maxMillis(), last.p999Millis(), last.p99Millis(), sessionMillis);
+            }
+        }, 60, 60, TimeUnit.SECONDS);
     }
 
     /** Host threads per slot's kernels: -Dimagine.kernels.threads, else the cores shared among the slots. */
@@ -136,6 +166,10 @@ public final class GpuParticipant implements AutoCloseable {
             return;
         }
         workers.forEach(SlotWorker::close);
+        if (reporter != null) {
+            reporter.shutdownNow();
+            pauses.close();
+        }
         if (helix != null) {
             helix.disconnect();
         }

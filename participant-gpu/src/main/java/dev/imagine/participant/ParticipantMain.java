@@ -1,6 +1,7 @@
 package dev.imagine.participant;
 
 import dev.imagine.kernels.ModelPreset;
+import dev.imagine.core.zk.ZkClients;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -23,7 +24,7 @@ public final class ParticipantMain {
         ParticipantConfig config = args.length == 0 ? SlurmParticipantConfig.fromEnvironment(System.getenv())
                 : new ParticipantConfig(args[0], args[1], args[2], args[3], Integer.parseInt(args[4]), args[5],
                         ModelPreset.valueOf(args[6].toUpperCase(java.util.Locale.ROOT)), Path.of(args[7]),
-                        Duration.ofMillis(Long.getLong("imagine.sessionTimeoutMillis", 3_000)));
+                        Duration.ofMillis(Long.getLong("imagine.sessionTimeoutMillis", ZkClients.WORKER_SESSION.toMillis())));
         GpuParticipant participant = new GpuParticipant(config).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -45,7 +45,8 @@ final class SlurmParticipantConfig {
                 devices.size(), require(env, "IMAGINE_MODEL"),
                 ModelPreset.valueOf(require(env, "IMAGINE_PRESET").toUpperCase(Locale.ROOT)),
                 Path.of(require(env, "IMAGINE_IMAGE_DIR")),
-                Duration.ofMillis(Long.parseLong(env.getOrDefault("IMAGINE_SESSION_TIMEOUT_MS", "3000"))), attributes);
+                Duration.ofMillis(Long.parseLong(env.getOrDefault("IMAGINE_SESSION_TIMEOUT_MS",
+                        Long.toString(dev.imagine.core.zk.ZkClients.WORKER_SESSION.toMillis())))), attributes);
     }
 
     private static String require(Map<String, String> env, String name) {

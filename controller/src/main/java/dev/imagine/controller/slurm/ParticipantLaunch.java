@@ -58,7 +58,7 @@ public record ParticipantLaunch(
         }
         return new ParticipantLaunch(System.getProperty("java.home"), System.getProperty("java.class.path"), flags,
                 zkAddress, cluster, modelVersion, preset, imageDir.toAbsolutePath(), workDir.toAbsolutePath(),
-                slotsPerJob, 1024, 3_000);
+                slotsPerJob, 1024, dev.imagine.core.zk.ZkClients.WORKER_SESSION.toMillis());
     }
 
     public SlurmJobRequest request(String pool) {

@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
 import org.apache.helix.model.ExternalView;
+import org.apache.helix.zookeeper.zkclient.exception.ZkNoNodeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,7 +81,13 @@ public final class PoolScaler {
         long deadline = System.nanoTime() + timeout.toNanos();
         int last = -1;
         while (true) {
-            int ready = readySlots(pool);
+            int ready;
+            try {
+                ready = readySlots(pool);
+            } catch (ZkNoNodeException joining) {
+                // A participant joining writes its Helix nodes while we read them: not ready yet, look again.
+                ready = Math.max(0, last);
+            }
             if (ready != last) {
                 progress.accept(ready + "/" + want + " slot(s) of pool " + pool + " ready");
                 last = ready;

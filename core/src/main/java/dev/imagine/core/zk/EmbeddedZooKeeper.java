@@ -41,6 +41,8 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
         // A short tick lets workers use short sessions (min session = 2 ticks), so a dead worker's lease
         // vanishes in seconds, not the default 4-40 s.
         props.setProperty("tickTime", "500");
+        // ... and lets an operator choose long ones too (the default maximum is 20 ticks, 10 s).
+        props.setProperty("maxSessionTimeout", "120000");
         props.setProperty("maxClientCnxns", "0");
         props.setProperty("admin.enableServer", "false");
         props.setProperty("autopurge.purgeInterval", "1");

@@ -72,6 +72,12 @@ public final class JobStore {
         ensureLaneBuckets();
     }
 
+    /** Whether {@link #ensureLayout} has finished here: the last thing it creates is there. */
+    public boolean layoutReady() throws Exception {
+        Lane last = Lane.values()[Lane.values().length - 1];
+        return zk.checkExists().forPath(ZkPaths.laneBucket(last, LaneBuckets.all().getLast())) != null;
+    }
+
     /**
      * Creates every lane's buckets (once: the last bucket there means all are), and moves entries of the
      * layout before buckets, written straight under the lane, into their buckets with their names kept.

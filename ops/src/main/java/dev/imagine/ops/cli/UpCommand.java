@@ -52,12 +52,20 @@ public final class UpCommand implements Callable<Integer> {
             description = "File holding the Slurm JWT (env IMAGINE_SLURM_TOKEN_FILE).")
     Path slurmTokenFile;
 
+    @Option(names = "--worker-session", defaultValue = "PT10S",
+            description = "ZooKeeper session of the workers: how long a dead node's jobs wait before they run elsewhere, "
+                    + "and the longest pause a live node survives (default ${DEFAULT-VALUE}; see `bench pauses`).")
+    Duration workerSession;
+
     @Option(names = "--partition", defaultValue = "gpu",
             description = "With --slurm: the Slurm partition = GPU pool the participants join (default ${DEFAULT-VALUE}).")
     String partition;
 
     @Override
     public Integer call() throws Exception {
+        if (workerSession.toMillis() < 1_000 || workerSession.toMillis() > 120_000) {
+            throw new CliException("--worker-session must be between PT1S and PT2M, got " + workerSession, 2);
+        }
         if (participants < 1 || slots < 1) {
             throw new CliException("--participants and --slots must be at least 1", 2);
         }
@@ -69,7 +77,7 @@ public final class UpCommand implements Callable<Integer> {
         }
         long start = System.nanoTime();
         LocalClusterConfig config = new LocalClusterConfig(varDir, zkPort, host, port, participants, slots,
-                modelPreset, model, Duration.ofSeconds(3));
+                modelPreset, model, workerSession);
         if (slurmUrl != null) {
             config = config.withSlurm(SlurmEndpoint.resolve(slurmUrl, slurmTokenFile, System.getenv()), partition);
         }

@@ -10,9 +10,13 @@ import org.apache.curator.framework.CuratorFramework;
 
 /**
  * One command's connections to a running cluster: the job store (Curator) and Helix ({@link SlotAdmin},
- * {@link ClusterSetup}). Opening fails fast, in one line, when ZooKeeper or the cluster is not there.
+ * {@link ClusterSetup}). Opening fails fast, in one line, when ZooKeeper or the cluster is not there, and waits
+ * (up to {@link #STARTING_WAIT}) while the cluster is still starting: a command run as soon as {@code up} answered
+ * must not read a queue layout the controller is still writing.
  */
 public final class ClusterAccess implements AutoCloseable {
+    static final Duration STARTING_WAIT = Duration.ofSeconds(30);
+
     private final ZkOptions options;
     private final CuratorFramework zk;
     private final SlotAdmin slots;
@@ -38,7 +42,34 @@ public final class ClusterAccess implements AutoCloseable {
             throw new CliException("ZooKeeper at " + options.zk + " has no imagine cluster '" + options.cluster
                     + "'; start one with `ops/imagine up`, or pass --cluster", 3);
         }
+        try {
+            awaitLayout(options, zk);
+        } catch (RuntimeException e) {
+            slots.close();
+            zk.close();
+            throw e;
+        }
         return new ClusterAccess(options, zk, slots);
+    }
+
+    private static void awaitLayout(ZkOptions options, CuratorFramework zk) {
+        long deadline = System.nanoTime() + STARTING_WAIT.toNanos();
+        try {
+            while (!new JobStore(zk).layoutReady()) {
+                if (System.nanoTime() > deadline) {
+                    throw new CliException("the imagine cluster '" + options.cluster + "' at " + options.zk
+                            + " has no job queues after " + STARTING_WAIT.toSeconds() + " s; is its controller running?", 3);
+                }
+                Thread.sleep(100);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted while the cluster was starting", 3);
+        } catch (CliException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new CliException("ZooKeeper at " + options.zk + " did not answer (" + e.getMessage() + "); run the command again", 3);
+        }
     }
 
     public String zkAddress() {
