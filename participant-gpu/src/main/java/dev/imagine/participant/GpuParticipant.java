@@ -9,6 +9,7 @@ import dev.imagine.core.store.ImageStore;
 import dev.imagine.core.zk.JobStore;
 import dev.imagine.core.zk.ZkClients;
 import dev.imagine.kernels.ops.Backends;
+import dev.imagine.kernels.ops.ScalarTensorOps;
 import dev.imagine.kernels.ops.TensorOps;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -51,8 +52,19 @@ public final class GpuParticipant implements AutoCloseable {
     private ScheduledExecutorService reporter;
     private BiFunction<String, TensorOps, TensorOps> kernels = (slot, ops) -> ops;
 
+    private boolean nullKernels;
+
     public GpuParticipant(ParticipantConfig config) {
         this.config = config;
+    }
+
+    /** Slots that render nothing and return at once ({@code bench queue}); never a default. Before {@link #start}. */
+    public GpuParticipant withNullKernels() {
+        if (state.get() != State.LATENT) {
+            throw new IllegalStateException("withNullKernels must be called before start");
+        }
+        this.nullKernels = true;
+        return this;
     }
 
     /**
@@ -89,7 +101,9 @@ public final class GpuParticipant implements AutoCloseable {
         int threads = kernelThreads(config.slots());
         for (int i = 0; i < config.slots(); i++) {
             String slot = SlotNames.slot(config.pool(), config.instance(), i);
-            SlotRuntime runtime = new SlotRuntime(slot, config.preset(), kernels.apply(slot, Backends.create(threads)));
+            SlotRuntime runtime = nullKernels
+                    ? new SlotRuntime(slot, config.preset(), ScalarTensorOps.INSTANCE, true)
+                    : new SlotRuntime(slot, config.preset(), kernels.apply(slot, Backends.create(threads)));
             runtimes.put(slot, runtime);
             slotRuntimes.add(runtime);
             // Operators see per slot what the kernels really run on (instance config and log).

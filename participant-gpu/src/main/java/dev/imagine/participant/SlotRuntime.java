@@ -4,6 +4,7 @@ import dev.imagine.kernels.DiffusionModel;
 import dev.imagine.kernels.ModelPreset;
 import dev.imagine.kernels.ModelRegistry;
 import dev.imagine.kernels.ModelStore;
+import dev.imagine.kernels.NullDiffusionModel;
 import dev.imagine.kernels.ops.TensorOps;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -22,9 +23,16 @@ public final class SlotRuntime implements AutoCloseable {
     private final TensorOps ops;
     private final ReentrantLock lock = new ReentrantLock();
     private volatile DiffusionModel model;
+    private final boolean nullKernels;
 
     /** @param ops this slot's kernel backend (its device, its thread budget), closed with the slot */
     public SlotRuntime(String slot, ModelPreset preset, TensorOps ops) {
+        this(slot, preset, ops, false);
+    }
+
+    /** @param nullKernels load {@link NullDiffusionModel}s: for benchmarks of the queue only */
+    SlotRuntime(String slot, ModelPreset preset, TensorOps ops, boolean nullKernels) {
+        this.nullKernels = nullKernels;
         this.slot = slot;
         this.preset = preset;
         this.ops = ops;
@@ -50,7 +58,7 @@ public final class SlotRuntime implements AutoCloseable {
         lock.lock();
         try {
             long start = System.nanoTime();
-            model = ModelRegistry.load(version, preset, ops, ModelStore.standard());
+            model = nullKernels ? new NullDiffusionModel(version) : ModelRegistry.load(version, preset, ops, ModelStore.standard());
             LOG.info("Slot {} loaded {} ({} preset) in {} ms", slot, version, preset,
                     (System.nanoTime() - start) / 1_000_000);
         } finally {

@@ -27,6 +27,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +51,7 @@ public final class Dispatcher {
     private final Clock clock;
     private final Quarantine quarantine;
     private final SlotBreakers breakers;
+    private final ExecutorService binders = Executors.newVirtualThreadPerTaskExecutor();
     /** Snapshot time of the previous pass: a job submitted after it is an arrival of this pass. */
     private long previousSnapshotMillis = -1;
     /**
@@ -96,10 +101,17 @@ public final class Dispatcher {
         for (WaitingJob job : waiting) {
             left.merge(job.version(), 1, Integer::sum);
         }
-        for (Assignment assignment : policy.decide(snapshot)) {
-            if (bind(entries.get(assignment.job().ref()), assignment)) {
+        // Bound concurrently: each binding is its own transaction on its own slot and job, so they commute, and
+        // ZooKeeper commits concurrent writes with one log flush (group commit) where serial ones cost one each.
+        List<Assignment> decided = policy.decide(snapshot);
+        List<Future<Boolean>> bound = new ArrayList<>(decided.size());
+        for (Assignment assignment : decided) {
+            bound.add(binders.submit(() -> bind(entries.get(assignment.job().ref()), assignment)));
+        }
+        for (int i = 0; i < decided.size(); i++) {
+            if (boundOrLogged(bound.get(i))) {
                 dispatched++;
-                left.merge(assignment.job().version(), -1, Integer::sum);
+                left.merge(decided.get(i).job().version(), -1, Integer::sum);
             }
         }
         left.values().removeIf(n -> n <= 0);
@@ -112,6 +124,16 @@ public final class Dispatcher {
         Set<String> unserved = new HashSet<>(left.keySet());
         unserved.removeAll(held);
         return new DispatchPass(dispatched, left, unserved, arrivals);
+    }
+
+    private static boolean boundOrLogged(Future<Boolean> binding) throws InterruptedException {
+        try {
+            return binding.get();
+        } catch (ExecutionException e) {
+            // One binding that failed (a connection loss) loses nothing: its job is still in its lane.
+            LOG.warn("A dispatch failed ({}); its job waits for the next pass", e.getCause().toString());
+            return false;
+        }
     }
 
     private boolean bind(LaneEntry entry, Assignment assignment) throws Exception {

@@ -37,6 +37,8 @@ public final class JobStore {
 
     private final CuratorFramework zk;
     private final AccountStore accounts;
+    /** Slots whose assignment folder this store has made sure of: a dispatch then costs no existence check. */
+    private final java.util.Set<String> knownSlotFolders = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public JobStore(CuratorFramework zk) {
         this.zk = zk;
@@ -277,11 +279,18 @@ public final class JobStore {
      */
     public boolean dispatch(LaneEntry entry, Versioned<JobRecord> job, String slot, long nowMillis)
             throws Exception {
-        ensurePath(ZkPaths.slotAssignments(slot));
+        if (knownSlotFolders.add(slot)) {
+            ensurePath(ZkPaths.slotAssignments(slot));
+        }
         // The slot is checked in the transaction too: it must hold no assignment now, and its folder's version is
         // bumped, so of two dispatchers that saw it free (a leader and one just deposed) exactly one wins.
         Stat slotStat = new Stat();
-        if (!zk.getChildren().storingStatIn(slotStat).forPath(ZkPaths.slotAssignments(slot)).isEmpty()) {
+        try {
+            if (!zk.getChildren().storingStatIn(slotStat).forPath(ZkPaths.slotAssignments(slot)).isEmpty()) {
+                return false;
+            }
+        } catch (KeeperException.NoNodeException removed) {
+            knownSlotFolders.remove(slot);
             return false;
         }
         // The user's running limit is checked again here, on the account as it is in this transaction.
