@@ -8,6 +8,7 @@ import dev.imagine.ops.cli.capacity.CapacityCommand;
 import dev.imagine.ops.cli.cluster.ClusterCommand;
 import dev.imagine.ops.cli.dlq.DlqCommand;
 import dev.imagine.ops.cli.jobs.JobsCommand;
+import dev.imagine.ops.soak.SoakCommand;
 import dev.imagine.ops.cli.models.ModelsCommand;
 import dev.imagine.ops.cli.partitions.PartitionsCommand;
 import dev.imagine.ops.cli.queue.QueueCommand;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Command;
         description = "Run and operate an imagine text-to-image cluster.",
         subcommands = {UpCommand.class, SubmitCommand.class, ClusterCommand.class, PartitionsCommand.class,
                 SlotsCommand.class, QueueCommand.class, JobsCommand.class, DlqCommand.class, ModelsCommand.class, CapacityCommand.class,
-                UsersCommand.class, SimulateCommand.class, BenchCommand.class})
+                UsersCommand.class, SimulateCommand.class, BenchCommand.class, SoakCommand.class})
 public final class ImagineCli {
 
     public static CommandLine commandLine() {

@@ -42,12 +42,13 @@ public final class LocalCluster implements AutoCloseable {
     private boolean closed;
     private final List<GpuParticipant> participants = new ArrayList<>();
     private EmbeddedZooKeeper zookeeper;
-    private ImagineController controller;
+    private volatile ImagineController controller;
     private Server api;
     private SlurmClient slurm;
     private SlurmParticipants slurmParticipants;
     private String devApiKey;
     private SchedulerSettings scheduler = SchedulerSettings.DEFAULTS;
+    private int controllersStarted = 1;
     private FailureSettings failures = FailureSettings.DEFAULTS;
 
     public LocalCluster(LocalClusterConfig config) {
@@ -207,6 +208,26 @@ public final class LocalCluster implements AutoCloseable {
 
     public ImagineController controller() {
         return controller;
+    }
+
+    /**
+     * A controller failover: a new controller joins (it waits for both leaderships), then the current one stops;
+     * Helix's and the dispatcher's leadership move to the new one. For drills and the soak.
+     */
+    public synchronized ImagineController failOverController() throws Exception {
+        ImagineController next = new ImagineController(zookeeper.connectString(), LocalClusterConfig.CLUSTER,
+                "controller-" + (++controllersStarted), ModelRegistry.versions())
+                .withScheduler(scheduler).withFailures(failures);
+        if (slurm != null) {
+            next.withSlurm(slurm, RECONCILE_INTERVAL);
+        }
+        next.start();
+        register(next);
+        ImagineController old = controller;
+        controller = next;
+        old.close();
+        LOG.info("Controller failed over from {} to {}", old, next);
+        return next;
     }
 
     /** The Slurm side of {@code up --slurm}, or null. */
