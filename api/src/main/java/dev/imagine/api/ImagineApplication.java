@@ -15,6 +15,8 @@ import dev.imagine.api.errors.BadRequestMapper;
 import dev.imagine.api.errors.InvalidJsonMapper;
 import dev.imagine.api.errors.ZooKeeperUnavailableMapper;
 import com.codahale.metrics.Gauge;
+import dev.imagine.api.errors.JsonErrorHandler;
+import dev.imagine.api.errors.UnknownRouteMapper;
 import dev.imagine.api.health.DeadLetterHealthCheck;
 import dev.imagine.api.health.ZooKeeperHealthCheck;
 import dev.imagine.api.resources.HealthResource;
@@ -82,12 +84,16 @@ public class ImagineApplication extends Application<ImagineApiConfiguration> {
         QueueEstimate estimates = new QueueEstimate(
                 new DispatchPolicy(Duration.ofMillis(config.getRelaxPromoteAfterMillis())), users, lanes, cluster, clock);
 
+        // Refusals Jetty makes before any resource runs (malformed URIs, unknown paths) answer in the API's JSON too.
+        environment.getApplicationContext().setErrorHandler(new JsonErrorHandler());
+        environment.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(new JsonErrorHandler()));
         environment.jersey().register(new ApiKeyFilter(zk));
         environment.jersey().register(new ImagineResource(submitter, Lane.parse(config.getDefaultMode())));
         environment.jersey().register(new JobsResource(zk, images, estimates, clock));
         environment.jersey().register(new MeResource(zk, clock));
         environment.jersey().register(new HealthResource(zk, lanes));
         environment.jersey().register(new LimitExceededMapper());
+        environment.jersey().register(new UnknownRouteMapper());
         environment.jersey().register(new UnreadableRecordMapper());
         environment.jersey().register(new BadRequestMapper());
         environment.jersey().register(new InvalidJsonMapper());
