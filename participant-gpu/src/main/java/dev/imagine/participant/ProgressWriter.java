@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes step progress into the job record, at most every {@code minIntervalMillis} and always at the
- * last step. The write is a compare-and-set: if it fails, the job was taken from this worker
+ * last step; between writes it reads whether the job's lease is still there. The write is a compare-and-set: if it fails, the job was taken from this worker
  * (re-queued after a lost lease), so the run is cancelled instead of finishing work nobody will use.
  */
 final class ProgressWriter implements ProgressListener {
@@ -41,6 +41,8 @@ final class ProgressWriter implements ProgressListener {
         }
         long now = System.currentTimeMillis();
         if (step < totalSteps && now - lastWriteMillis < minIntervalMillis) {
+            // Between writes, a read: a job cancelled or taken back (its lease gone) still stops at its next step.
+            stopIfLeaseGone(step);
             return;
         }
         lastWriteMillis = now;
@@ -55,6 +57,17 @@ final class ProgressWriter implements ProgressListener {
         } catch (Exception e) {
             // A missed progress write is not worth the job; the terminal write decides ownership.
             LOG.warn("Progress write for job {} failed: {}", latest.value().id(), e.toString());
+        }
+    }
+
+    private void stopIfLeaseGone(int step) {
+        try {
+            if (!store.hasLease(latest.value().id())) {
+                LOG.info("Job {} lost its lease at step {} (cancelled or taken back); stopping", latest.value().id(), step);
+                cancel.cancel();
+            }
+        } catch (Exception e) {
+            LOG.debug("Lease check of job {} failed: {}", latest.value().id(), e.toString());
         }
     }
 

@@ -100,6 +100,26 @@ class StaleAttemptTest {
         assertThat(store.slotIsFree("slot-a")).isTrue();
     }
 
+    @Test
+    void aRunThatBreaksLetsGoOfItsLeaseAndItsSlotAtOnce() throws Exception {
+        JobSpec spec = new JobSpec("a fox", "", "v8", 1, 1, 8, 1, 100, 0, Lane.FAST);
+        store.submit(JobRecord.queued("broken-1", "tester", spec, 1_000));
+        dispatch("broken-1", "slot-c");
+        // The image store cannot be written (its root is a file): the run breaks after the kernel, before completing.
+        Path notADirectory = java.nio.file.Files.writeString(dir.resolve("images-file"), "x");
+        JobRunner runner = new JobRunner(store, new ImageStore(notADirectory), "node-c", Clock.systemUTC());
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> runner.run(
+                new SlotRuntime("slot-c", ScalarTensorOps.INSTANCE, new Scripted("C", null, null)), "broken-1",
+                new CancellationToken())).isInstanceOf(java.io.IOException.class);
+
+        // Abandoned, but not held: no lease (recovery re-queues it at its next pass), the slot free, no session wait.
+        assertThat(store.hasLease("broken-1")).isFalse();
+        assertThat(store.slotIsFree("slot-c")).isFalse();
+        assertThat(store.slotIsBusy("slot-c")).isFalse();
+        assertThat(store.get("broken-1").orElseThrow().value().state()).isEqualTo(JobState.UPLOADING);
+    }
+
     private void dispatch(String id, String slot) throws Exception {
         LaneEntry entry = store.laneEntries(Lane.FAST).stream().filter(e -> e.jobId().equals(id)).findFirst().orElseThrow();
         assertThat(store.dispatch(entry, store.get(id).orElseThrow(), slot, System.currentTimeMillis())).isTrue();
