@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.imagine.controller.SchedulerSettings;
 import dev.imagine.core.account.Plan;
 import dev.imagine.kernels.ModelPreset;
+import dev.imagine.participant.faults.KernelFaults;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
@@ -21,12 +22,16 @@ class CancelRunningJobTest {
 
     @Test
     void aCancelledRunningJobStopsAndFreesItsSlot() throws Exception {
-        try (SchedulerCluster system = new SchedulerCluster(var, 1, ModelPreset.SMALL, SchedulerSettings.DEFAULTS)) {
+        KernelFaults slowed = new KernelFaults();
+        try (SchedulerCluster system = new SchedulerCluster(var, 1, ModelPreset.SMALL, SchedulerSettings.DEFAULTS, slowed)) {
             TestApi cal = system.user("cal", Plan.PRO);
+            // Slowed kernels (~5 s a job): the cancel surely lands mid-run, whatever this machine's speed.
+            slowed.slow(3);
             String id = cal.submit("a red fox in snow --q 2 --seed 5");
             JsonNode running = cal.awaitStep(id, 2, Duration.ofSeconds(60));
 
             TestApi.Reply cancelled = cal.delete("/v1/jobs/" + id);
+            slowed.heal();
 
             assertThat(cancelled.status()).isEqualTo(200);
             assertThat(cancelled.json().path("state").asText()).isEqualTo("CANCELLED");

@@ -12,6 +12,8 @@ import dev.imagine.core.zk.ZkPaths;
 import dev.imagine.kernels.ModelPreset;
 import dev.imagine.ops.local.LocalCluster;
 import dev.imagine.ops.local.LocalClusterConfig;
+import dev.imagine.participant.faults.FaultInjectingOps;
+import dev.imagine.participant.faults.KernelFaults;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.curator.framework.CuratorFramework;
@@ -27,8 +29,15 @@ final class SchedulerCluster implements AutoCloseable {
     private final SlotAdmin slots;
 
     SchedulerCluster(Path var, int slots, ModelPreset preset, SchedulerSettings settings) throws Exception {
+        this(var, slots, preset, settings, new KernelFaults());
+    }
+
+    /** With {@code faults} on every slot's kernels (e.g. slowed so that a job is surely mid-run when a test acts). */
+    SchedulerCluster(Path var, int slots, ModelPreset preset, SchedulerSettings settings, KernelFaults faults)
+            throws Exception {
         cluster = new LocalCluster(new LocalClusterConfig(var, 0, "127.0.0.1", 0, 1, slots, preset, "v8",
-                Duration.ofSeconds(3))).withScheduler(settings).start();
+                Duration.ofSeconds(3))).withScheduler(settings)
+                .withKernels((slot, ops) -> new FaultInjectingOps(ops, faults)).start();
         cluster.awaitReady(slots, Duration.ofSeconds(60));
         zk = ZkClients.connect(cluster.zkAddress(), Duration.ofSeconds(10));
         accounts = new AccountStore(zk);

@@ -49,6 +49,8 @@ public final class LocalCluster implements AutoCloseable {
     private String devApiKey;
     private SchedulerSettings scheduler = SchedulerSettings.DEFAULTS;
     private int controllersStarted = 1;
+    private java.util.function.BiFunction<String, dev.imagine.kernels.ops.TensorOps, dev.imagine.kernels.ops.TensorOps>
+            kernels = (slot, ops) -> ops;
     private FailureSettings failures = FailureSettings.DEFAULTS;
 
     public LocalCluster(LocalClusterConfig config) {
@@ -58,6 +60,13 @@ public final class LocalCluster implements AutoCloseable {
     /** Scheduler knobs for the controller and the API (Relax aging, Relax backpressure, planner); before start. */
     public LocalCluster withScheduler(SchedulerSettings settings) {
         this.scheduler = settings;
+        return this;
+    }
+
+    /** Wraps the in-process slots' kernels (slot, backend → what it runs on): drills and tests; before start. */
+    public LocalCluster withKernels(java.util.function.BiFunction<String, dev.imagine.kernels.ops.TensorOps,
+            dev.imagine.kernels.ops.TensorOps> decorator) {
+        this.kernels = decorator;
         return this;
     }
 
@@ -96,7 +105,7 @@ public final class LocalCluster implements AutoCloseable {
             controller.start();
             register(controller);
             for (int i = 1; slurm == null && i <= config.participants(); i++) {
-                GpuParticipant participant = new GpuParticipant(participantConfig("worker-" + i)).start();
+                GpuParticipant participant = new GpuParticipant(participantConfig("worker-" + i)).withKernels(kernels).start();
                 participants.add(participant);
                 register(participant);
             }
