@@ -502,14 +502,20 @@ public final class JobStore {
                         && deadLetter(id).isEmpty();
     }
 
-    /** Forgets a dead letter (the job stays FAILED); false if there was none. */
+    /**
+     * Forgets a dead letter (the job stays FAILED); false if there was none. A delete that Curator retried after its
+     * first try committed finds nothing: the letter was there when we looked, so it is dropped.
+     */
     public boolean dropDeadLetter(String id) throws Exception {
-        try {
-            zk.delete().forPath(ZkPaths.deadLetter(id));
-            return true;
-        } catch (KeeperException.NoNodeException gone) {
+        if (zk.checkExists().forPath(ZkPaths.deadLetter(id)) == null) {
             return false;
         }
+        try {
+            zk.delete().forPath(ZkPaths.deadLetter(id));
+        } catch (KeeperException.NoNodeException goneMeanwhile) {
+            // ours, retried, or another operator's at the same moment: dropped either way
+        }
+        return true;
     }
 
     /**
