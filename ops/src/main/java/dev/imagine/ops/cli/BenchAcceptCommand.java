@@ -1,6 +1,7 @@
 package dev.imagine.ops.cli;
 
 import dev.imagine.kernels.ModelPreset;
+import dev.imagine.ops.cli.support.Submission;
 import dev.imagine.ops.local.LocalCluster;
 import dev.imagine.ops.local.LocalClusterConfig;
 import dev.imagine.core.account.AccountStore;
@@ -8,9 +9,7 @@ import dev.imagine.core.account.Plan;
 import dev.imagine.core.zk.ZkClients;
 import java.io.PrintWriter;
 import org.apache.curator.framework.CuratorFramework;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +47,7 @@ public final class BenchAcceptCommand implements Callable<Integer> {
                 ModelPreset.TINY, "v8", Duration.ofSeconds(3))).start()) {
             out.printf("system_start_ms=%d%n", (System.nanoTime() - start) / 1_000_000);
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            URI uri = URI.create(cluster.apiUrl() + "/v1/imagine");
+            String uri = cluster.apiUrl();
             String[] keys = benchUsers(cluster, warmup + count);
             for (int i = 0; i < warmup; i++) {
                 post(http, uri, i, keys);
@@ -82,11 +81,9 @@ public final class BenchAcceptCommand implements Callable<Integer> {
         return keys;
     }
 
-    private static void post(HttpClient http, URI uri, int i, String[] keys) throws Exception {
-        String body = "{\"prompt\": \"a red fox in snow number " + i + " --ar 16:9 --seed " + i + "\"}";
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + keys[i % keys.length])
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    private static void post(HttpClient http, String api, int i, String[] keys) throws Exception {
+        HttpResponse<String> response = http.send(Submission.request(api, keys[i % keys.length],
+                "a red fox in snow number " + i + " --ar 16:9 --seed " + i), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 202) {
             throw new CliException("submission " + i + " got " + response.statusCode() + ": " + response.body(), 1);
         }

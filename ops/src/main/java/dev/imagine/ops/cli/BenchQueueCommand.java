@@ -7,13 +7,12 @@ import dev.imagine.core.job.JobState;
 import dev.imagine.core.zk.JobStore;
 import dev.imagine.core.zk.ZkClients;
 import dev.imagine.kernels.ModelPreset;
+import dev.imagine.ops.cli.support.Submission;
 import dev.imagine.ops.local.LocalCluster;
 import dev.imagine.ops.local.LocalClusterConfig;
 import dev.imagine.participant.GpuParticipant;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,7 +112,6 @@ public final class BenchQueueCommand implements Callable<Integer> {
 
     private Run submitAll(CuratorFramework zk, String apiUrl, String[] keys) throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        URI uri = URI.create(apiUrl + "/v1/imagine");
         ConcurrentLinkedQueue<String> ids = new ConcurrentLinkedQueue<>();
         long[] accept = new long[jobs];
         AtomicInteger next = new AtomicInteger();
@@ -127,17 +125,14 @@ public final class BenchQueueCommand implements Callable<Integer> {
                 int turn = 0;
                 for (int i = next.getAndIncrement(); i < jobs; ) {
                     String key = keys[client * USERS_PER_CLIENT + turn++ % USERS_PER_CLIENT];
-                    String body = "{\"prompt\": \"a quick fox " + i + " --seed " + i + "\"}";
                     long t0 = System.nanoTime();
                     try {
-                        HttpResponse<String> reply = http.send(HttpRequest.newBuilder(uri)
-                                .header("Content-Type", "application/json").header("Authorization", "Bearer " + key)
-                                .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                        HttpResponse<String> reply = http.send(
+                                Submission.request(apiUrl, key, "a quick fox " + i + " --seed " + i),
                                 HttpResponse.BodyHandlers.ofString());
                         if (reply.statusCode() == 202) {
                             accept[i] = System.nanoTime() - t0;
-                            int at = reply.body().indexOf("\"id\":\"");
-                            ids.add(reply.body().substring(at + 6, reply.body().indexOf('"', at + 6)));
+                            ids.add(Submission.jobId(reply.body()));
                             i = next.getAndIncrement();
                         } else if (reply.statusCode() == 429) {
                             // this user is at the waiting limit: the next one takes the turn, after a breath

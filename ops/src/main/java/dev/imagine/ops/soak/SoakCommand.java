@@ -14,13 +14,12 @@ import dev.imagine.kernels.GenerationRequest;
 import dev.imagine.kernels.ModelPreset;
 import dev.imagine.kernels.ModelRegistry;
 import dev.imagine.kernels.ProgressListener;
+import dev.imagine.ops.cli.support.Submission;
 import dev.imagine.ops.local.LocalCluster;
 import dev.imagine.ops.local.LocalClusterConfig;
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -197,16 +196,13 @@ public final class SoakCommand implements Callable<Integer> {
     /** Submits every job (a user at the waiting limit is retried a moment later); returns their ids. */
     private List<String> submit(String apiUrl, String[] keys) throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        URI uri = URI.create(apiUrl + "/v1/imagine");
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < jobs; ) {
-            String body = "{\"prompt\": \"a soaked fox number " + i + " --seed " + (1_000 + i) + " --q " + quality + "\"}";
-            HttpResponse<String> reply = http.send(HttpRequest.newBuilder(uri)
-                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + keys[i % keys.length])
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> reply = http.send(Submission.request(apiUrl, keys[i % keys.length],
+                    "a soaked fox number " + i + " --seed " + (1_000 + i) + " --q " + quality),
+                    HttpResponse.BodyHandlers.ofString());
             if (reply.statusCode() == 202) {
-                int at = reply.body().indexOf("\"id\":\"");
-                ids.add(reply.body().substring(at + 6, reply.body().indexOf('"', at + 6)));
+                ids.add(Submission.jobId(reply.body()));
                 i++;
             } else if (reply.statusCode() == 429 || reply.statusCode() == 503) {
                 Thread.sleep(100);
