@@ -80,6 +80,16 @@ class EndToEndTest {
         assertThat(grid.getWidth()).isEqualTo(2 * plan.imageWidth()).isEqualTo(job.path("width").asInt());
         assertThat(grid.getHeight()).isEqualTo(2 * plan.imageHeight()).isEqualTo(job.path("height").asInt());
         assertThat(grid.getWidth()).isGreaterThan(grid.getHeight());
+        // Cacheable for good by any CDN: the grid's hash is its entity tag, and a matching If-None-Match is a 304.
+        TestApi.Reply served = api.get("/v1/jobs/" + id + "/grid.png");
+        String etag = served.header("ETag");
+        assertThat(etag).matches("\"[0-9a-f]{64}\"");
+        assertThat(served.header("Cache-Control")).contains("immutable").contains("max-age=31536000").contains("public");
+        TestApi.Reply again = api.get("/v1/jobs/" + id + "/grid.png", "If-None-Match", etag);
+        assertThat(again.status()).isEqualTo(304);
+        assertThat(again.body()).isEmpty();
+        assertThat(api.get("/v1/jobs/" + id + "/grid.png", "If-None-Match", "\"" + "0".repeat(64) + "\"").status())
+                .isEqualTo(200);
         // The last step always leaves a low-resolution preview (latent-sized quadrants) behind.
         TestApi.Reply preview = api.get("/v1/jobs/" + id + "/preview.png");
         assertThat(preview.status()).isEqualTo(200);
@@ -142,6 +152,21 @@ class EndToEndTest {
         assertThat(reply.json().path("message").asText()).contains("limit is 4000");
         assertThat(reply.json().path("field").asText()).isEqualTo("prompt");
         assertThat(jobCount()).isEqualTo(jobsBefore);
+    }
+
+    @Test
+    void aGridWhoseStoredBytesRottedIsNotServed() throws Exception {
+        String id = api.submit("a fragile vase --seed 31");
+        JsonNode done = api.awaitState(id, DONE, JOB_TIMEOUT);
+        assertThat(api.get("/v1/jobs/" + id + "/grid.png").status()).isEqualTo(200);
+        String name = new dev.imagine.core.zk.JobStore(zk).get(id).orElseThrow().value().imagePath();
+        java.nio.file.Files.writeString(var.resolve("images").resolve(name), "bit rot");
+
+        TestApi.Reply refused = api.get("/v1/jobs/" + id + "/grid.png");
+
+        assertThat(done.path("state").asText()).isEqualTo("COMPLETED");
+        assertThat(refused.status()).isEqualTo(410);
+        assertThat(refused.json().path("message").asText()).contains("failed its integrity check");
     }
 
     @Test

@@ -75,6 +75,16 @@ final class TestApi {
         return new Reply(response.statusCode(), response.body(), response.headers());
     }
 
+    /** A GET with extra headers, name then value. */
+    Reply get(String path, String... headers) throws Exception {
+        HttpRequest.Builder builder = request(path).GET();
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            builder.header(headers[i], headers[i + 1]);
+        }
+        HttpResponse<byte[]> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
+        return new Reply(response.statusCode(), response.body(), response.headers());
+    }
+
     Reply get(String path) throws Exception {
         HttpResponse<byte[]> response = http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
         return new Reply(response.statusCode(), response.body(), response.headers());

@@ -127,7 +127,7 @@ final class JobRunner {
             LOG.warn("Job {} was taken from slot {} before upload; dropping its grid", id, slot.slot());
             return;
         }
-        String key = images.put(ImageStore.gridKey(id, claimed.value().attempts()), grid.png());
+        String key = images.putGrid(id, claimed.value().attempts(), grid.png());
         // Metered here, on the slot: the kernel time of this attempt, charged once in the completing transaction.
         JobRecord completed = uploading.get().value().completed(key, grid.width(), grid.height(), clock.millis())
                 .metered(grid.elapsedMillis(), claimed.value().spec().lane().fastMillisFor(grid.elapsedMillis()));

@@ -8,6 +8,7 @@ import dev.imagine.api.dto.JobView;
 import dev.imagine.api.errors.ApiException;
 import dev.imagine.core.job.JobRecord;
 import dev.imagine.core.job.JobState;
+import dev.imagine.core.store.CorruptImageException;
 import dev.imagine.core.store.ImageStore;
 import dev.imagine.core.zk.JobStore;
 import dev.imagine.core.zk.Versioned;
@@ -17,13 +18,18 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.CacheControl;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /v1/jobs/{id}} (state, progress, timings; position and estimated start while waiting),
@@ -35,6 +41,9 @@ public final class JobsResource {
     private static final Pattern ID = Pattern.compile("[a-z0-9]{1,20}-[a-z0-9]{1,20}");
     /** A cancel racing the dispatcher or a worker re-reads and tries again this often. */
     private static final int CANCEL_ATTEMPTS = 10;
+    private static final Logger LOG = LoggerFactory.getLogger(JobsResource.class);
+    /** A year, and never revalidated: a grid's bytes never change under its name. */
+    private static final CacheControl IMMUTABLE = CacheControl.valueOf("public, max-age=31536000, immutable");
 
     private final ZooKeeperConnection zk;
     private final ImageStore images;
@@ -86,7 +95,8 @@ public final class JobsResource {
     @GET
     @Path("grid.png")
     @Produces({"image/png", MediaType.APPLICATION_JSON})
-    public Response grid(@PathParam("id") String id, @Context ContainerRequestContext context) throws Exception {
+    public Response grid(@PathParam("id") String id, @Context ContainerRequestContext context,
+                         @Context Request request) throws Exception {
         Optional<Versioned<JobRecord>> job = find(id, context);
         if (job.isEmpty()) {
             return notFound(id);
@@ -96,13 +106,27 @@ public final class JobsResource {
                     .entity(new ErrorMessage(409, "job " + id + " is " + job.get().value().state()
                             + "; its grid exists once it is COMPLETED (poll /v1/jobs/" + id + ")", "id")).build();
         }
-        Optional<InputStream> png = images.open(job.get().value().imagePath());
+        Optional<ImageStore.Image> png;
+        try {
+            png = images.read(job.get().value().imagePath());
+        } catch (CorruptImageException corrupt) {
+            LOG.error("Not serving the grid of job {}: {}", id, corrupt.getMessage());
+            return Response.status(410).type(MediaType.APPLICATION_JSON_TYPE)
+                    .entity(new ErrorMessage(410, "the stored grid of job " + id + " failed its integrity check and is "
+                            + "not served; the operator has been told", "id")).build();
+        }
         if (png.isEmpty()) {
             return Response.status(410).type(MediaType.APPLICATION_JSON_TYPE)
                     .entity(new ErrorMessage(410, "the grid of job " + id + " is no longer in the image store", "id"))
                     .build();
         }
-        return Response.ok(png.get(), "image/png").build();
+        // A grid never changes: its hash is its entity tag, and any cache in front may keep it for good.
+        EntityTag tag = new EntityTag(png.get().sha256());
+        Response.ResponseBuilder unchanged = request.evaluatePreconditions(tag);
+        if (unchanged != null) {
+            return unchanged.cacheControl(IMMUTABLE).build();
+        }
+        return Response.ok(png.get().bytes(), "image/png").tag(tag).cacheControl(IMMUTABLE).build();
     }
 
     /** The latest low-resolution preview while the job renders (every few steps); 404 before the first. */

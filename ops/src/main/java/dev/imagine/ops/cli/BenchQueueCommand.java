@@ -187,7 +187,7 @@ public final class BenchQueueCommand implements Callable<Integer> {
             return perJob;
         }
         try (Stream<Path> files = Files.list(images)) {
-            files.map(p -> p.getFileName().toString()).filter(n -> n.matches(".*-a\\d+\\.png"))
+            files.map(p -> p.getFileName().toString()).filter(n -> n.matches(".*-a\\d+-[0-9a-f]{64}\\.png"))
                     .forEach(n -> perJob.merge(n.substring(0, n.lastIndexOf("-a")), 1, Integer::sum));
         }
         return perJob;

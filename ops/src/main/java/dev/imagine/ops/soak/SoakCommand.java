@@ -17,7 +17,6 @@ import dev.imagine.kernels.ProgressListener;
 import dev.imagine.ops.cli.support.Submission;
 import dev.imagine.ops.local.LocalCluster;
 import dev.imagine.ops.local.LocalClusterConfig;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
@@ -247,7 +246,7 @@ public final class SoakCommand implements Callable<Integer> {
             }
             completed++;
             // Only the completing attempt's own key may be the job's grid: anything else was written by another.
-            if (!(ImageStore.gridKey(job.id(), job.attempts()) + ".png").equals(job.imagePath())) {
+            if (job.imagePath() == null || !job.imagePath().startsWith(ImageStore.gridKey(job.id(), job.attempts()) + "-")) {
                 duplicated++;
                 LOG.warn("Soak: job {} (attempt {}) shows grid {}", job.id(), job.attempts(), job.imagePath());
                 continue;
@@ -256,11 +255,11 @@ public final class SoakCommand implements Callable<Integer> {
             byte[] expected = clean.generate(new GenerationRequest(spec.prompt(), spec.negativePrompt(), spec.seed(),
                     spec.aspectWidth(), spec.aspectHeight(), spec.quality(), spec.stylize(), spec.chaos()),
                     ProgressListener.NONE, new CancellationToken()).png();
-            try (InputStream in = images.open(job.imagePath()).orElse(InputStream.nullInputStream())) {
-                if (!Arrays.equals(expected, in.readAllBytes())) {
-                    mismatched++;
-                    LOG.warn("Soak: job {}'s grid differs from a clean render of its spec", job.id());
-                }
+            // read() also checks the bytes against the hash in their name
+            byte[] stored = images.read(job.imagePath()).map(ImageStore.Image::bytes).orElse(new byte[0]);
+            if (!Arrays.equals(expected, stored)) {
+                mismatched++;
+                LOG.warn("Soak: job {}'s grid differs from a clean render of its spec", job.id());
             }
         }
         return new Verdict(completed, retried, ids.size() - completed, duplicated, mismatched);
