@@ -389,16 +389,6 @@ public final class JobStore {
                 || alreadyWritten(completed, completed.slot());
     }
 
-    /** Terminal failure of a claimed job: the record FAILED with its reason, lease and assignment gone. */
-    public boolean fail(Versioned<JobRecord> job, String reason, long nowMillis) throws Exception {
-        JobRecord failed = job.value().failed(reason, nowMillis);
-        return commitCounted(failed.user(), a -> a.withCounts(0, -1),
-                List.of(setRecord(job, failed),
-                        zk.transactionOp().delete().forPath(ZkPaths.lease(failed.id())),
-                        zk.transactionOp().delete().forPath(ZkPaths.assignment(failed.slot(), failed.id()))))
-                || alreadyWritten(failed, failed.slot());
-    }
-
     /**
      * Why an attempt ended and what it means for the policy: whether it uses up an attempt the claim did not
      * count (a claim that never came), and whether the slot is to blame (its circuit breaker counts it).
