@@ -33,8 +33,8 @@ public final class LaneIndex implements AutoCloseable {
     private final Runnable onChange;
     private final PersistentWatcher watcher;
     private final Object lock = new Object();
-    /** Path (relative to the namespace) → entry; replaced whole by a reload. */
-    private Map<String, LaneEntry> entries = new HashMap<>();
+    /** Per lane, path (relative to the namespace) → entry; replaced whole by a reload. */
+    private Map<Lane, Map<String, LaneEntry>> entries = emptyLanes();
     private List<WatchedEvent> held;
     private volatile boolean stale = true;
     private long loadedAtMillis;
@@ -56,13 +56,9 @@ public final class LaneIndex implements AutoCloseable {
     /** One lane's entries in dispatch order. */
     public List<LaneEntry> entries(Lane lane) throws Exception {
         refreshIfDue();
-        List<LaneEntry> of = new ArrayList<>();
+        List<LaneEntry> of;
         synchronized (lock) {
-            for (LaneEntry entry : entries.values()) {
-                if (entry.lane() == lane) {
-                    of.add(entry);
-                }
-            }
+            of = new ArrayList<>(entries.get(lane).values());
         }
         of.sort(LaneEntry.DISPATCH_ORDER);
         return of;
@@ -79,19 +75,15 @@ public final class LaneIndex implements AutoCloseable {
 
     public int depth(Lane lane) throws Exception {
         refreshIfDue();
-        int depth = 0;
         synchronized (lock) {
-            for (LaneEntry entry : entries.values()) {
-                depth += entry.lane() == lane ? 1 : 0;
-            }
+            return entries.get(lane).size();
         }
-        return depth;
     }
 
     /** An entry ZooKeeper no longer has (a dispatch found it gone). */
     public void forget(LaneEntry entry) {
         synchronized (lock) {
-            entries.remove(entry.path());
+            entries.get(entry.lane()).remove(entry.path());
         }
     }
 
@@ -106,12 +98,12 @@ public final class LaneIndex implements AutoCloseable {
             held = new ArrayList<>();
         }
         stale = false;
-        Map<String, LaneEntry> listed = new HashMap<>();
+        Map<Lane, Map<String, LaneEntry>> listed = emptyLanes();
         try {
             for (Lane lane : Lane.values()) {
                 for (String bucket : LaneBuckets.all()) {
                     for (LaneEntry entry : JobStore.bucketEntries(zk, lane, bucket)) {
-                        listed.put(entry.path(), entry);
+                        listed.get(lane).put(entry.path(), entry);
                     }
                 }
             }
@@ -128,7 +120,7 @@ public final class LaneIndex implements AutoCloseable {
             held = null;
         }
         loadedAtMillis = System.currentTimeMillis();
-        LOG.debug("Lane index loaded: {} waiting entries", listed.size());
+        LOG.debug("Lane index loaded: {} waiting entries", listed.values().stream().mapToInt(Map::size).sum());
     }
 
     private void onEvent(WatchedEvent event) {
@@ -156,17 +148,30 @@ public final class LaneIndex implements AutoCloseable {
         if (parts.length != 5 || !LaneBuckets.isBucket(parts[3])) {
             return;
         }
+        Lane lane;
+        try {
+            lane = Lane.parse(parts[2]);
+        } catch (IllegalArgumentException notALane) {
+            return;
+        }
         if (event.getType() == Watcher.Event.EventType.NodeDeleted) {
-            entries.remove(path);
+            entries.get(lane).remove(path);
         } else if (event.getType() == Watcher.Event.EventType.NodeCreated) {
             try {
-                LaneEntry entry = LaneEntry.parse(Lane.parse(parts[2]), parts[4]);
-                entries.put(path, entry);
+                entries.get(lane).put(path, LaneEntry.parse(lane, parts[4]));
             } catch (IllegalArgumentException malformed) {
                 // the next listing quarantines it
                 stale = true;
             }
         }
+    }
+
+    private static Map<Lane, Map<String, LaneEntry>> emptyLanes() {
+        Map<Lane, Map<String, LaneEntry>> lanes = new EnumMap<>(Lane.class);
+        for (Lane lane : Lane.values()) {
+            lanes.put(lane, new HashMap<>());
+        }
+        return lanes;
     }
 
     /** Curator's namespace may or may not have been taken off the event's path. */
