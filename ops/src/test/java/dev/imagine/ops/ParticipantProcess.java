@@ -32,6 +32,8 @@ final class ParticipantProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(java,
                 "--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
                 "-Dzk.session.timeout=" + session.toMillis(), "-Dimagine.sessionTimeoutMillis=" + session.toMillis(),
+                // one kernel thread: a job runs long enough (seconds) for a test to kill or stop it mid-run
+                "-Dimagine.kernels.threads=1",
                 "-Dimagine.models.dir=" + System.getProperty("imagine.models.dir", "target/models"),
                 "-cp", System.getProperty("java.class.path"), ParticipantMain.class.getName(),
                 zk, cluster, instance, pool, "1", "v8", preset, imageDir.toString()));

@@ -8,6 +8,7 @@ import dev.imagine.core.account.Plan;
 import dev.imagine.kernels.CancellationToken;
 import dev.imagine.kernels.GenerationRequest;
 import dev.imagine.kernels.ModelPreset;
+import dev.imagine.participant.faults.KernelFaults;
 import dev.imagine.kernels.ModelRegistry;
 import dev.imagine.kernels.ProgressListener;
 import java.nio.file.Path;
@@ -34,7 +35,10 @@ class RunningLimitTest {
         // (a JVM of this suite once died in a SIGSEGV here; -XX:ErrorFile keeps the report under target/).
         ModelRegistry.load("v8", ModelPreset.SMALL).generate(new GenerationRequest("warm up", "", 1, 1, 1, 0.25, 100, 0),
                 ProgressListener.NONE, new CancellationToken());
-        try (SchedulerCluster system = new SchedulerCluster(var, 4, ModelPreset.SMALL, SchedulerSettings.DEFAULTS)) {
+        // Slowed kernels (seconds a job): al's job surely arrives while bo's first ones still run, on any machine.
+        KernelFaults slowed = new KernelFaults();
+        slowed.slow(3);
+        try (SchedulerCluster system = new SchedulerCluster(var, 4, ModelPreset.SMALL, SchedulerSettings.DEFAULTS, slowed)) {
             TestApi bo = system.user("bo", Plan.BASIC);
             TestApi al = system.user("al", Plan.PRO);
             system.holdSlots();

@@ -64,7 +64,7 @@ class WorkerDeathTest {
         TestApi api = new TestApi(cluster.apiUrl(), cluster.devApiKey());
 
         String id = api.submit("a red fox in snow --ar 3:2 --seed 7 --q 2");
-        JsonNode running = api.awaitStep(id, 3, Duration.ofSeconds(90));
+        JsonNode running = api.awaitStep(id, 1, Duration.ofSeconds(90));
         String victim = running.path("worker").asText();
         ParticipantProcess doomed = workers.stream().filter(w -> w.instance().equals(victim)).findFirst().orElseThrow();
         long killedAt = System.nanoTime();

@@ -48,7 +48,7 @@ class WorkerPauseTest {
         }
         TestApi api = new TestApi(cluster.apiUrl(), cluster.devApiKey());
         String id = api.submit("a sleeping bear --seed 11 --q 2");
-        api.awaitStep(id, 2, Duration.ofSeconds(90));
+        api.awaitStep(id, 1, Duration.ofSeconds(90));
 
         worker.pause(Duration.ofSeconds(4));
 
