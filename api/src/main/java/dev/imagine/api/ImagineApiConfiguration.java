@@ -34,6 +34,86 @@ public class ImagineApiConfiguration extends Configuration {
     @Min(0)
     private long relaxPromoteAfterMillis = 600_000;
 
+    /** The history's PostgreSQL; absent, finished jobs stay in ZooKeeper and {@code GET /v1/jobs} is a 503. */
+    @jakarta.validation.Valid
+    private io.dropwizard.db.DataSourceFactory database;
+
+    @jakarta.validation.Valid
+    @jakarta.validation.constraints.NotNull
+    private HistorySettings history = new HistorySettings();
+
+    @jakarta.validation.Valid
+    @jakarta.validation.constraints.NotNull
+    private ImageSettings images = new ImageSettings();
+
+    /** How long a finished job stays in ZooKeeper before the archiver removes it (it is in PostgreSQL at once). */
+    public static final class HistorySettings {
+        @Min(0)
+        @JsonProperty
+        public long retentionSeconds = 300;
+
+        @Min(50)
+        @JsonProperty
+        public long archiveEveryMillis = 1_000;
+    }
+
+    /** Signed image links and the store's lifecycle. */
+    public static final class ImageSettings {
+        /** HMAC-SHA256 key of image links, 64+ hex digits; empty: a random key per process (links die with it). */
+        @JsonProperty
+        public String linkKeyHex = "";
+
+        @Min(1)
+        @JsonProperty
+        public long linkLifetimeSeconds = 7 * 24 * 3600;
+
+        @Min(0)
+        @JsonProperty
+        public long warmAfterDays = 30;
+
+        @Min(0)
+        @JsonProperty
+        public long coldAfterDays = 180;
+
+        @Min(0)
+        @JsonProperty
+        public long previewsAfterMinutes = 60;
+
+        @Min(1)
+        @JsonProperty
+        public long lifecycleEveryMinutes = 60;
+    }
+
+    @JsonProperty
+    public io.dropwizard.db.DataSourceFactory getDatabase() {
+        return database;
+    }
+
+    @JsonProperty
+    public void setDatabase(io.dropwizard.db.DataSourceFactory database) {
+        this.database = database;
+    }
+
+    @JsonProperty
+    public HistorySettings getHistory() {
+        return history;
+    }
+
+    @JsonProperty
+    public void setHistory(HistorySettings history) {
+        this.history = history;
+    }
+
+    @JsonProperty
+    public ImageSettings getImages() {
+        return images;
+    }
+
+    @JsonProperty
+    public void setImages(ImageSettings images) {
+        this.images = images;
+    }
+
     @JsonProperty
     public String getHelixCluster() {
         return helixCluster;

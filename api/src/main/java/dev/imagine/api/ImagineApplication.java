@@ -9,6 +9,16 @@ import dev.imagine.api.core.UsersCache;
 import dev.imagine.api.errors.LimitExceededMapper;
 import dev.imagine.api.errors.UnreadableRecordMapper;
 import dev.imagine.api.resources.MeResource;
+import dev.imagine.api.core.ImageLinks;
+import dev.imagine.api.history.HistoryService;
+import dev.imagine.api.history.SubmissionRecorder;
+import dev.imagine.api.resources.HistoryResource;
+import dev.imagine.api.resources.ImagesResource;
+import dev.imagine.core.store.LifecycleRules;
+import dev.imagine.history.HistoryMigrations;
+import dev.imagine.history.JobHistory;
+import io.dropwizard.jdbi3.JdbiFactory;
+import org.jdbi.v3.core.Jdbi;
 import dev.imagine.core.scheduling.DispatchPolicy;
 import dev.imagine.api.core.ZooKeeperConnection;
 import dev.imagine.api.errors.BadRequestMapper;
@@ -63,10 +73,22 @@ public class ImagineApplication extends Application<ImagineApiConfiguration> {
     public void initialize(Bootstrap<ImagineApiConfiguration> bootstrap) {
         // A misspelt field ("promt") is an error the client should hear about, not a silently empty prompt.
         bootstrap.getObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        // `db status`, `db migrate`, … over the history's change sets (the server also applies them at start).
+        bootstrap.addBundle(new io.dropwizard.migrations.MigrationsBundle<ImagineApiConfiguration>() {
+            @Override
+            public io.dropwizard.db.DataSourceFactory getDataSourceFactory(ImagineApiConfiguration config) {
+                return config.getDatabase();
+            }
+
+            @Override
+            public String getMigrationsFileName() {
+                return HistoryMigrations.CHANGELOG;
+            }
+        });
     }
 
     @Override
-    public void run(ImagineApiConfiguration config, Environment environment) {
+    public void run(ImagineApiConfiguration config, Environment environment) throws Exception {
         ZooKeeperConnection zk = new ZooKeeperConnection(config.getZkAddress(),
                 Duration.ofMillis(config.getZkSessionTimeoutMillis()));
         environment.lifecycle().manage(zk);
@@ -81,6 +103,14 @@ public class ImagineApplication extends Application<ImagineApiConfiguration> {
         environment.lifecycle().manage(lanes);
         JobSubmitter submitter = new JobSubmitter(parser, zk, lanes, clock, config.getMaxRelaxDepth(), cluster);
         ImageStore images = new ImageStore(Path.of(config.getImageDir()).toAbsolutePath());
+        ImageLinks links = new ImageLinks(linkKey(config.getImages()), Duration.ofSeconds(config.getImages().linkLifetimeSeconds),
+                clock);
+        JobHistory history = startHistory(config, environment, zk, images);
+        if (history != null) {
+            SubmissionRecorder recorder = new SubmissionRecorder(history);
+            environment.lifecycle().manage(recorder);
+            submitter.onAccepted(recorder::accepted);
+        }
         QueueEstimate estimates = new QueueEstimate(
                 new DispatchPolicy(Duration.ofMillis(config.getRelaxPromoteAfterMillis())), users, lanes, cluster, clock);
 
@@ -89,7 +119,9 @@ public class ImagineApplication extends Application<ImagineApiConfiguration> {
         environment.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(new JsonErrorHandler()));
         environment.jersey().register(new ApiKeyFilter(zk));
         environment.jersey().register(new ImagineResource(submitter, Lane.parse(config.getDefaultMode())));
-        environment.jersey().register(new JobsResource(zk, images, estimates, clock));
+        environment.jersey().register(new JobsResource(zk, images, estimates, clock, history, links));
+        environment.jersey().register(new HistoryResource(history, zk, links));
+        environment.jersey().register(new ImagesResource(images, links));
         environment.jersey().register(new MeResource(zk, clock));
         environment.jersey().register(new HealthResource(zk, lanes));
         environment.jersey().register(new LimitExceededMapper());
@@ -109,5 +141,43 @@ public class ImagineApplication extends Application<ImagineApiConfiguration> {
             }
         });
         environment.lifecycle().addServerLifecycleListener(onServerStarted::accept);
+    }
+
+    /**
+     * The history database: migrated, then a Jdbi over Dropwizard's pooled data source (with its health check), the
+     * archiver and the image lifecycle. Null without a {@code database} in the config.
+     */
+    private static JobHistory startHistory(ImagineApiConfiguration config, Environment environment, ZooKeeperConnection zk,
+                                           ImageStore images) throws Exception {
+        if (config.getDatabase() == null) {
+            return null;
+        }
+        io.dropwizard.db.ManagedDataSource dataSource = config.getDatabase().build(environment.metrics(), "history");
+        HistoryMigrations.apply(dataSource);
+        Jdbi jdbi = new JdbiFactory().build(environment, config.getDatabase(), dataSource, "history");
+        JobHistory history = new JobHistory(jdbi);
+        ImagineApiConfiguration.ImageSettings imageSettings = config.getImages();
+        LifecycleRules rules = new LifecycleRules(Duration.ofDays(imageSettings.warmAfterDays),
+                Duration.ofDays(imageSettings.coldAfterDays), Duration.ofMinutes(imageSettings.previewsAfterMinutes));
+        environment.lifecycle().manage(new HistoryService(zk, history, images,
+                Duration.ofSeconds(config.getHistory().retentionSeconds),
+                Duration.ofMillis(config.getHistory().archiveEveryMillis), rules,
+                Duration.ofMinutes(imageSettings.lifecycleEveryMinutes), "api-" + ProcessHandle.current().pid()));
+        return history;
+    }
+
+    private static byte[] linkKey(ImagineApiConfiguration.ImageSettings settings) {
+        if (settings.linkKeyHex == null || settings.linkKeyHex.isBlank()) {
+            org.slf4j.LoggerFactory.getLogger(ImagineApplication.class).warn(
+                    "images.linkKeyHex is not set: image links are signed with a random key and die with this process");
+            byte[] key = new byte[32];
+            new SecureRandom().nextBytes(key);
+            return key;
+        }
+        try {
+            return java.util.HexFormat.of().parseHex(settings.linkKeyHex.trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("images.linkKeyHex must be hex digits (64 or more)", e);
+        }
     }
 }

@@ -14,6 +14,7 @@ import dev.imagine.ops.cli.partitions.PartitionsCommand;
 import dev.imagine.ops.cli.queue.QueueCommand;
 import dev.imagine.ops.cli.slots.SlotsCommand;
 import dev.imagine.ops.cli.users.UsersCommand;
+import dev.imagine.ops.cli.storage.StorageCommand;
 import dev.imagine.ops.sim.SimulateCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Command;
         description = "Run and operate an imagine text-to-image cluster.",
         subcommands = {UpCommand.class, SubmitCommand.class, ClusterCommand.class, PartitionsCommand.class,
                 SlotsCommand.class, QueueCommand.class, JobsCommand.class, DlqCommand.class, ModelsCommand.class, CapacityCommand.class,
-                UsersCommand.class, SimulateCommand.class, BenchCommand.class, SoakCommand.class})
+                UsersCommand.class, StorageCommand.class, SimulateCommand.class, BenchCommand.class, SoakCommand.class})
 public final class ImagineCli {
 
     public static CommandLine commandLine() {

@@ -90,11 +90,13 @@ class EndToEndTest {
         assertThat(again.body()).isEmpty();
         assertThat(api.get("/v1/jobs/" + id + "/grid.png", "If-None-Match", "\"" + "0".repeat(64) + "\"").status())
                 .isEqualTo(200);
-        // The last step always leaves a low-resolution preview (latent-sized quadrants) behind.
-        TestApi.Reply preview = api.get("/v1/jobs/" + id + "/preview.png");
-        assertThat(preview.status()).isEqualTo(200);
-        BufferedImage previewImage = ImageIO.read(new ByteArrayInputStream(preview.body()));
-        assertThat(previewImage.getWidth()).isEqualTo(grid.getWidth() / 8);
+        // Previews are scratch: the record named the last one, and once the job is finished it is deleted.
+        String preview = new dev.imagine.core.zk.JobStore(zk).get(id).orElseThrow().value().preview();
+        assertThat(preview).as("the last step's preview was named in the record").hasSize(64);
+        TestApi.Reply gone = api.get("/v1/jobs/" + id + "/preview.png");
+        assertThat(gone.status()).isEqualTo(404);
+        assertThat(gone.json().path("message").asText()).contains("finished").contains("grid.png");
+        assertThat(new dev.imagine.core.store.ImageStore(var.resolve("images")).read(preview)).isEmpty();
     }
 
     @Test
@@ -160,7 +162,8 @@ class EndToEndTest {
         JsonNode done = api.awaitState(id, DONE, JOB_TIMEOUT);
         assertThat(api.get("/v1/jobs/" + id + "/grid.png").status()).isEqualTo(200);
         String name = new dev.imagine.core.zk.JobStore(zk).get(id).orElseThrow().value().imagePath();
-        java.nio.file.Files.writeString(var.resolve("images").resolve(name), "bit rot");
+        java.nio.file.Files.writeString(var.resolve("images").resolve("hot").resolve(name.substring(0, 2))
+                .resolve(name.substring(2, 4)).resolve(name), "bit rot");
 
         TestApi.Reply refused = api.get("/v1/jobs/" + id + "/grid.png");
 

@@ -109,33 +109,37 @@ final class JobRunner {
         LOG.info("Job {} PROCESSING on slot {} ({} steps, seed {})", id, slot.slot(), claimed.value().totalSteps(),
                 claimed.value().spec().seed());
         ProgressWriter progress = new ProgressWriter(store, images, claimed, cancel, PROGRESS_INTERVAL_MILLIS);
-        GeneratedGrid grid;
         try {
-            grid = model.generate(request, progress, cancel);
-        } catch (GenerationCancelledException e) {
-            LOG.info("Job {} cancelled on slot {}", id, slot.slot());
-            return;
-        } catch (RuntimeException e) {
-            // The slot's fault until shown otherwise: the job is retried elsewhere and the slot's breaker counts it.
-            LOG.error("Job {} failed on slot {}: {}", id, slot.slot(), e.toString());
-            store.retry(progress.latest(), JobStore.Retry.slotFault("kernel error on " + slot.slot() + ": " + e),
-                    clock.millis());
-            return;
-        }
-        Optional<Versioned<JobRecord>> uploading = store.update(progress.latest(), progress.latest().value().uploading());
-        if (uploading.isEmpty()) {
-            LOG.warn("Job {} was taken from slot {} before upload; dropping its grid", id, slot.slot());
-            return;
-        }
-        String key = images.putGrid(id, claimed.value().attempts(), grid.png());
-        // Metered here, on the slot: the kernel time of this attempt, charged once in the completing transaction.
-        JobRecord completed = uploading.get().value().completed(key, grid.width(), grid.height(), clock.millis())
-                .metered(grid.elapsedMillis(), claimed.value().spec().lane().fastMillisFor(grid.elapsedMillis()));
-        if (store.complete(uploading.get(), completed)) {
-            LOG.info("Job {} COMPLETED on slot {} in {} ms ({}x{}), {} ms of Fast time charged to {}", completed.id(),
-                    slot.slot(), grid.elapsedMillis(), grid.width(), grid.height(), completed.chargedMillis(), completed.user());
-        } else {
-            LOG.warn("Job {} lost its lease during upload on slot {}; the re-run will store it", completed.id(), slot.slot());
+            GeneratedGrid grid;
+            try {
+                grid = model.generate(request, progress, cancel);
+            } catch (GenerationCancelledException e) {
+                LOG.info("Job {} cancelled on slot {}", id, slot.slot());
+                return;
+            } catch (RuntimeException e) {
+                // The slot's fault until shown otherwise: the job is retried elsewhere and the slot's breaker counts it.
+                LOG.error("Job {} failed on slot {}: {}", id, slot.slot(), e.toString());
+                store.retry(progress.latest(), JobStore.Retry.slotFault("kernel error on " + slot.slot() + ": " + e),
+                        clock.millis());
+                return;
+            }
+            Optional<Versioned<JobRecord>> uploading = store.update(progress.latest(), progress.latest().value().uploading());
+            if (uploading.isEmpty()) {
+                LOG.warn("Job {} was taken from slot {} before upload; dropping its grid", id, slot.slot());
+                return;
+            }
+            String key = images.putGrid(id, claimed.value().attempts(), grid.png());
+            // Metered here, on the slot: the kernel time of this attempt, charged once in the completing transaction.
+            JobRecord completed = uploading.get().value().completed(key, grid.width(), grid.height(), clock.millis())
+                    .metered(grid.elapsedMillis(), claimed.value().spec().lane().fastMillisFor(grid.elapsedMillis()));
+            if (store.complete(uploading.get(), completed)) {
+                LOG.info("Job {} COMPLETED on slot {} in {} ms ({}x{}), {} ms of Fast time charged to {}", completed.id(),
+                        slot.slot(), grid.elapsedMillis(), grid.width(), grid.height(), completed.chargedMillis(), completed.user());
+            } else {
+                LOG.warn("Job {} lost its lease during upload on slot {}; the re-run will store it", completed.id(), slot.slot());
+            }
+        } finally {
+            progress.releasePreviews();
         }
     }
 }

@@ -24,6 +24,9 @@ final class ProgressWriter implements ProgressListener {
     private final long minIntervalMillis;
     private volatile Versioned<JobRecord> latest;
     private long lastWriteMillis;
+    /** Previews this attempt stored, oldest first; all but the one its record names are released as it moves on. */
+    private final java.util.LinkedHashSet<String> previews = new java.util.LinkedHashSet<>();
+    private String newestPreview;
 
     ProgressWriter(JobStore store, ImageStore images, Versioned<JobRecord> claimed, CancellationToken cancel,
                    long minIntervalMillis) {
@@ -47,9 +50,14 @@ final class ProgressWriter implements ProgressListener {
         }
         lastWriteMillis = now;
         try {
-            Optional<Versioned<JobRecord>> written = store.update(latest, latest.value().withProgress(step, totalSteps));
+            JobRecord next = latest.value().withProgress(step, totalSteps);
+            if (newestPreview != null) {
+                next = next.withPreview(newestPreview);
+            }
+            Optional<Versioned<JobRecord>> written = store.update(latest, next);
             if (written.isPresent()) {
                 latest = written.get();
+                releasePreviewsBut(latest.value().preview());
             } else {
                 LOG.warn("Job {} was taken from this worker at step {}; cancelling", latest.value().id(), step);
                 cancel.cancel();
@@ -75,12 +83,37 @@ final class ProgressWriter implements ProgressListener {
         return latest;
     }
 
-    /** The latest low-resolution preview, served at /v1/jobs/{id}/preview.png while the job renders. */
+    /**
+     * The latest low-resolution preview, served at /v1/jobs/{id}/preview.png while the job renders: stored by its hash
+     * now, named in the record by the next progress write.
+     */
     private void storePreview(byte[] png) {
         try {
-            images.put(ImageStore.previewKey(latest.value().id(), latest.value().attempts()), png);
+            newestPreview = images.putPreview(latest.value().id(), latest.value().attempts(), png);
+            previews.add(newestPreview);
         } catch (java.io.IOException | RuntimeException e) {
             LOG.debug("Preview of job {} not stored: {}", latest.value().id(), e.toString());
+        }
+    }
+
+    /** The run is over (done, cancelled, failed): its previews are of no more use. */
+    void releasePreviews() {
+        releasePreviewsBut(null);
+    }
+
+    private void releasePreviewsBut(String kept) {
+        String referrer = ImageStore.previewReferrer(latest.value().id(), latest.value().attempts());
+        for (java.util.Iterator<String> it = previews.iterator(); it.hasNext(); ) {
+            String hash = it.next();
+            if (hash.equals(kept)) {
+                continue;
+            }
+            try {
+                images.release(hash, referrer);
+                it.remove();
+            } catch (java.io.IOException | RuntimeException e) {
+                LOG.debug("Preview {} of job {} not released: {}", hash, latest.value().id(), e.toString());
+            }
         }
     }
 }

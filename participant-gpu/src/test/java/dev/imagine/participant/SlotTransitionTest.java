@@ -14,7 +14,6 @@ import dev.imagine.core.zk.EmbeddedZooKeeper;
 import dev.imagine.core.zk.JobStore;
 import dev.imagine.core.zk.ZkClients;
 import dev.imagine.kernels.ModelPreset;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -83,7 +82,8 @@ class SlotTransitionTest {
         assertThat(done.state()).isEqualTo(JobState.COMPLETED);
         assertThat(done.slot()).isEqualTo(slot);
         assertThat(done.worker()).isEqualTo("node-a");
-        assertThat(Files.size(dir.resolve("images").resolve(done.imagePath()))).isPositive();
+        assertThat(new dev.imagine.core.store.ImageStore(dir.resolve("images")).read(done.imagePath()).orElseThrow().bytes())
+                .isNotEmpty();
     }
 
     private void awaitSlot(Predicate<Slot> condition) throws InterruptedException {

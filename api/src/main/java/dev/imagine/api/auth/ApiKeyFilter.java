@@ -32,7 +32,8 @@ public final class ApiKeyFilter implements ContainerRequestFilter {
     @Override
     public void filter(ContainerRequestContext request) throws java.io.IOException {
         String path = request.getUriInfo().getPath().replaceAll("^/+", "");
-        if (!path.startsWith("v1/") || path.equals("v1/health")) {
+        // Image links carry their own signature (ImageLinks): shareable without a key.
+        if (!path.startsWith("v1/") || path.equals("v1/health") || path.startsWith("v1/images/")) {
             return;
         }
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);

@@ -35,6 +35,7 @@ public final class JobSubmitter {
     private final Clock clock;
     private final int maxRelaxDepth;
     private final ClusterView cluster;
+    private java.util.function.Consumer<JobRecord> accepted = job -> { };
 
     public JobSubmitter(PromptParser parser, ZooKeeperConnection zk, LanesCache lanes, Clock clock, int maxRelaxDepth,
                         ClusterView cluster) {
@@ -44,6 +45,12 @@ public final class JobSubmitter {
         this.clock = clock;
         this.maxRelaxDepth = maxRelaxDepth;
         this.cluster = cluster;
+    }
+
+    /** Told of every job accepted (the history's recorder), after ZooKeeper has it. */
+    public JobSubmitter onAccepted(java.util.function.Consumer<JobRecord> listener) {
+        this.accepted = listener;
+        return this;
     }
 
     /** The answer to a submission; {@code replayed} when an Idempotency-Key found an earlier one. */
@@ -98,8 +105,10 @@ public final class JobSubmitter {
         boolean mayRelax = spec.lane() == Lane.RELAX || caller.fastMillisLeft(now) <= 0;
         int relaxDepth = mayRelax ? lanes.depth(Lane.RELAX) : 0;
         String id = JobIds.next(now);
-        return store.submit(caller.name(), account -> admit(account, spec, id, now, relaxDepth), authenticated,
+        JobRecord job = store.submit(caller.name(), account -> admit(account, spec, id, now, relaxDepth), authenticated,
                 idempotency);
+        accepted.accept(job);
+        return job;
     }
 
     private JobStore.Admitted admit(Account account, JobSpec spec, String id, long now, int relaxDepth) {

@@ -31,6 +31,9 @@ public record JobView(
         Long gpuMillis,
         Long chargedFastMillis,
         String gridUrl,
+        String imageSha256,
+        String imageUrl,
+        String thumbnailUrl,
         Integer width,
         Integer height,
         Timings timings) {
@@ -43,6 +46,14 @@ public record JobView(
      * @param estimate position in its queue and estimated start, for a waiting job (else null)
      */
     public static JobView of(JobRecord job, dev.imagine.api.core.QueueEstimate.Estimate estimate) {
+        return of(job, estimate, null);
+    }
+
+    /**
+     * @param links signs the shareable image links ({@code imageUrl}, {@code thumbnailUrl}); null leaves them out
+     */
+    public static JobView of(JobRecord job, dev.imagine.api.core.QueueEstimate.Estimate estimate,
+                             dev.imagine.api.core.ImageLinks links) {
         boolean done = job.state() == JobState.COMPLETED;
         double progress = done ? 1.0 : job.totalSteps() == 0 ? 0.0 : (double) job.step() / job.totalSteps();
         Long wait = job.dispatchedAtMillis() == 0 ? null : job.dispatchedAtMillis() - job.queuedAtMillis();
@@ -55,6 +66,9 @@ public record JobView(
                 estimate == null ? null : estimate.estimatedStartMillis(),
                 done ? job.gpuMillis() : null, done ? job.chargedMillis() : null,
                 done ? "/v1/jobs/" + job.id() + "/grid.png" : null,
+                done ? job.imagePath() : null,
+                done && links != null ? links.link(job.imagePath() + ".png") : null,
+                done && links != null ? links.link(job.imagePath() + ".jpg") : null,
                 done ? job.imageWidth() : null, done ? job.imageHeight() : null,
                 new Timings(job.submittedAtMillis(), wait, processing, total));
     }

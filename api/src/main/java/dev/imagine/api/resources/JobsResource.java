@@ -12,6 +12,8 @@ import dev.imagine.core.store.CorruptImageException;
 import dev.imagine.core.store.ImageStore;
 import dev.imagine.core.zk.JobStore;
 import dev.imagine.core.zk.Versioned;
+import dev.imagine.api.core.ImageLinks;
+import dev.imagine.history.JobHistory;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -24,7 +26,6 @@ import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
-import java.io.InputStream;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -49,12 +50,18 @@ public final class JobsResource {
     private final ImageStore images;
     private final QueueEstimate estimates;
     private final Clock clock;
+    private final JobHistory history;
+    private final ImageLinks links;
 
-    public JobsResource(ZooKeeperConnection zk, ImageStore images, QueueEstimate estimates, Clock clock) {
+    /** @param history where a job is found once it has left ZooKeeper (null: nowhere) */
+    public JobsResource(ZooKeeperConnection zk, ImageStore images, QueueEstimate estimates, Clock clock,
+                        JobHistory history, ImageLinks links) {
         this.zk = zk;
         this.images = images;
         this.estimates = estimates;
         this.clock = clock;
+        this.history = history;
+        this.links = links;
     }
 
     @GET
@@ -66,7 +73,7 @@ public final class JobsResource {
         }
         JobRecord record = job.get().value();
         QueueEstimate.Estimate estimate = record.state() == JobState.QUEUED ? estimates.of(record) : null;
-        return Response.ok(JobView.of(record, estimate)).build();
+        return Response.ok(JobView.of(record, estimate, links)).build();
     }
 
     /** Cancels a waiting or running job; a running one stops at its next step and frees its slot. */
@@ -85,8 +92,11 @@ public final class JobsResource {
             if (!state.canMoveTo(JobState.CANCELLED)) {
                 throw new ApiException(409, "job " + id + " is " + state + " (its grid is being stored); it can no longer be cancelled", "id");
             }
+            if (job.get().version() < 0) {
+                throw new ApiException(409, "job " + id + " is already " + state + "; only waiting or running jobs can be cancelled", "id");
+            }
             if (store().cancel(job.get(), "cancelled by " + Caller.of(context).name(), clock.millis())) {
-                return Response.ok(JobView.of(store().get(id).orElseThrow().value(), null)).build();
+                return Response.ok(JobView.of(store().get(id).orElseThrow().value(), null, links)).build();
             }
         }
         throw new ApiException(409, "job " + id + " kept changing while cancelling; try again", "id");
@@ -138,14 +148,22 @@ public final class JobsResource {
         if (job.isEmpty()) {
             return notFound(id);
         }
-        // The current attempt's preview only: a stale attempt's, under its own key, is never shown.
-        Optional<InputStream> png = images.open(ImageStore.previewKey(id, job.get().value().attempts()) + ".png");
+        JobRecord record = job.get().value();
+        if (record.state().isTerminal()) {
+            return Response.status(404).type(MediaType.APPLICATION_JSON_TYPE)
+                    .entity(new ErrorMessage(404, "job " + id + " is " + record.state() + ": previews are deleted once a job "
+                            + "is finished" + (record.state() == JobState.COMPLETED ? "; its grid is at /v1/jobs/" + id
+                            + "/grid.png" : ""), "id")).build();
+        }
+        // The preview the record names: a stale attempt's progress write fails, so its previews are never named.
+        String preview = record.preview();
+        Optional<ImageStore.Image> png = preview == null ? Optional.empty() : images.read(preview);
         if (png.isEmpty()) {
             return Response.status(404).type(MediaType.APPLICATION_JSON_TYPE)
                     .entity(new ErrorMessage(404, "job " + id + " has no preview yet; the first comes a few steps into rendering", "id"))
                     .build();
         }
-        return Response.ok(png.get(), "image/png").build();
+        return Response.ok(png.get().bytes(), "image/png").build();
     }
 
     /** The caller's own job; another user's is as absent as one that never existed. */
@@ -154,7 +172,12 @@ public final class JobsResource {
             return Optional.empty();
         }
         String caller = Caller.of(context).name();
-        return store().get(id).filter(job -> caller.equals(job.value().user()));
+        Optional<Versioned<JobRecord>> live = store().get(id);
+        if (live.isEmpty() && history != null) {
+            // Gone from ZooKeeper only once it is in the history (the archiver writes there first).
+            live = history.find(id).map(job -> new Versioned<>(job, -1));
+        }
+        return live.filter(job -> caller.equals(job.value().user()));
     }
 
     private JobStore store() {

@@ -11,6 +11,7 @@ import java.util.List;
  *
  * <p>{@code gpuMillis} is the kernel time the completing attempt measured on its slot; {@code chargedMillis}
  * the Fast time it cost its user (Turbo twice, Relax nothing), charged once, in the completing transaction.
+ * {@code preview} is the SHA-256 of the current attempt's latest preview in the image store, set with its progress.
  * {@code note} tells the user something the scheduler decided, e.g. that Fast time ran out and the job went to Relax.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -36,7 +37,8 @@ public record JobRecord(
         long gpuMillis,
         long chargedMillis,
         String note,
-        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Attempt> history) {
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Attempt> history,
+        String preview) {
 
     /** Attempts kept in a record: enough for any retry policy, bounded however often a job is replayed. */
     static final int HISTORY_LIMIT = 10;
@@ -47,55 +49,62 @@ public record JobRecord(
 
     public static JobRecord queued(String id, String user, JobSpec spec, long nowMillis) {
         return new JobRecord(id, user, spec, JobState.QUEUED, 0, 0, 0, null, null, null, 0, 0, null,
-                nowMillis, nowMillis, 0, 0, 0, 0, 0, null, List.of());
+                nowMillis, nowMillis, 0, 0, 0, 0, 0, null, List.of(), null);
     }
 
     public JobRecord dispatchedTo(String newSlot, long nowMillis) {
         return new JobRecord(id, user, spec, state.checkedMoveTo(JobState.DISPATCHED), attempts, 0, 0,
-                newSlot, null, null, 0, 0, null, submittedAtMillis, queuedAtMillis, nowMillis, 0, 0, gpuMillis, chargedMillis, note, history);
+                newSlot, null, null, 0, 0, null, submittedAtMillis, queuedAtMillis, nowMillis, 0, 0, gpuMillis, chargedMillis, note, history, null);
     }
 
     public JobRecord processingOn(String newWorker, int steps, long nowMillis) {
         return new JobRecord(id, user, spec, state.checkedMoveTo(JobState.PROCESSING), attempts + 1, 0,
                 steps, slot, newWorker, null, 0, 0, null, submittedAtMillis, queuedAtMillis,
-                dispatchedAtMillis, nowMillis, 0, gpuMillis, chargedMillis, note, history);
+                dispatchedAtMillis, nowMillis, 0, gpuMillis, chargedMillis, note, history, null);
     }
 
     public JobRecord withProgress(int newStep, int steps) {
         return new JobRecord(id, user, spec, state, attempts, newStep, steps, slot, worker, null, 0, 0, null,
-                submittedAtMillis, queuedAtMillis, dispatchedAtMillis, startedAtMillis, 0, gpuMillis, chargedMillis, note, history);
+                submittedAtMillis, queuedAtMillis, dispatchedAtMillis, startedAtMillis, 0, gpuMillis, chargedMillis, note, history, preview);
     }
 
     public JobRecord uploading() {
         return new JobRecord(id, user, spec, state.checkedMoveTo(JobState.UPLOADING), attempts, totalSteps,
                 totalSteps, slot, worker, null, 0, 0, null, submittedAtMillis, queuedAtMillis,
-                dispatchedAtMillis, startedAtMillis, 0, gpuMillis, chargedMillis, note, history);
+                dispatchedAtMillis, startedAtMillis, 0, gpuMillis, chargedMillis, note, history, preview);
     }
 
     public JobRecord completed(String path, int width, int height, long nowMillis) {
         return new JobRecord(id, user, spec, state.checkedMoveTo(JobState.COMPLETED), attempts, totalSteps,
                 totalSteps, slot, worker, path, width, height, null, submittedAtMillis, queuedAtMillis,
-                dispatchedAtMillis, startedAtMillis, nowMillis, gpuMillis, chargedMillis, note, history);
+                dispatchedAtMillis, startedAtMillis, nowMillis, gpuMillis, chargedMillis, note, history, preview);
     }
 
     /** The kernel time of this attempt and the Fast time it costs, set as the job completes. */
     public JobRecord metered(long measuredGpuMillis, long charge) {
         return new JobRecord(id, user, spec, state, attempts, step, totalSteps, slot, worker, imagePath, imageWidth,
                 imageHeight, error, submittedAtMillis, queuedAtMillis, dispatchedAtMillis, startedAtMillis,
-                completedAtMillis, measuredGpuMillis, charge, note, history);
+                completedAtMillis, measuredGpuMillis, charge, note, history, preview);
+    }
+
+    /** The current attempt's latest preview, stored under {@code sha256}. */
+    public JobRecord withPreview(String sha256) {
+        return new JobRecord(id, user, spec, state, attempts, step, totalSteps, slot, worker, imagePath, imageWidth,
+                imageHeight, error, submittedAtMillis, queuedAtMillis, dispatchedAtMillis, startedAtMillis,
+                completedAtMillis, gpuMillis, chargedMillis, note, history, sha256);
     }
 
     /** What the scheduler tells the user about this job (a lane fallback, say). */
     public JobRecord withNote(String newNote) {
         return new JobRecord(id, user, spec, state, attempts, step, totalSteps, slot, worker, imagePath, imageWidth,
                 imageHeight, error, submittedAtMillis, queuedAtMillis, dispatchedAtMillis, startedAtMillis,
-                completedAtMillis, gpuMillis, chargedMillis, newNote, history);
+                completedAtMillis, gpuMillis, chargedMillis, newNote, history, preview);
     }
 
     /** Back to its lane after a lost lease or a vanished slot; the spec (and so the seed) is kept. */
     public JobRecord requeued(String reason, long nowMillis) {
         return new JobRecord(id, user, spec, state.checkedMoveTo(JobState.QUEUED), attempts, 0, 0, null, null,
-                null, 0, 0, reason, submittedAtMillis, nowMillis, 0, 0, 0, gpuMillis, chargedMillis, note, history);
+                null, 0, 0, reason, submittedAtMillis, nowMillis, 0, 0, 0, gpuMillis, chargedMillis, note, history, null);
     }
 
     /**
@@ -111,25 +120,25 @@ public record JobRecord(
         }
         return new JobRecord(id, user, spec, state, number, step, totalSteps, slot, worker, imagePath, imageWidth,
                 imageHeight, error, submittedAtMillis, queuedAtMillis, dispatchedAtMillis, startedAtMillis,
-                completedAtMillis, gpuMillis, chargedMillis, note, longer);
+                completedAtMillis, gpuMillis, chargedMillis, note, longer, preview);
     }
 
     /** Out of the dead-letter queue, back to the front of its lane with its attempts reset; the history stays. */
     public JobRecord replayed(long nowMillis) {
         return new JobRecord(id, user, spec, state.checkedMoveTo(JobState.QUEUED), 0, 0, 0, null, null, null, 0, 0,
-                null, submittedAtMillis, nowMillis, 0, 0, 0, gpuMillis, chargedMillis, note, history);
+                null, submittedAtMillis, nowMillis, 0, 0, 0, gpuMillis, chargedMillis, note, history, null);
     }
 
     /** Stopped by an operator; the slot and worker it had stay on record for the audit trail. */
     public JobRecord cancelled(String reason, long nowMillis) {
         return new JobRecord(id, user, spec, state.checkedMoveTo(JobState.CANCELLED), attempts, step, totalSteps,
                 slot, worker, null, 0, 0, reason, submittedAtMillis, queuedAtMillis, dispatchedAtMillis,
-                startedAtMillis, nowMillis, gpuMillis, chargedMillis, note, history);
+                startedAtMillis, nowMillis, gpuMillis, chargedMillis, note, history, preview);
     }
 
     public JobRecord failed(String reason, long nowMillis) {
         return new JobRecord(id, user, spec, state.checkedMoveTo(JobState.FAILED), attempts, step, totalSteps,
                 slot, worker, null, 0, 0, reason, submittedAtMillis, queuedAtMillis, dispatchedAtMillis,
-                startedAtMillis, nowMillis, gpuMillis, chargedMillis, note, history);
+                startedAtMillis, nowMillis, gpuMillis, chargedMillis, note, history, preview);
     }
 }

@@ -64,7 +64,7 @@ public final class JobStore {
     /** Creates the fixed parents once; safe to call from every process at start. */
     public void ensureLayout() throws Exception {
         List<String> parents = new ArrayList<>(List.of(ZkPaths.JOBS, ZkPaths.ASSIGN, ZkPaths.LEASES, ZkPaths.USERS, ZkPaths.KEYS, ZkPaths.DLQ,
-                ZkPaths.FAILURES, ZkPaths.BREAKERS));
+                ZkPaths.FAILURES, ZkPaths.BREAKERS, ZkPaths.FINISHED));
         for (Lane lane : Lane.values()) {
             parents.add(ZkPaths.lane(lane));
         }
@@ -385,7 +385,8 @@ public final class JobStore {
                         zk.transactionOp().delete().forPath(ZkPaths.lease(completed.id())),
                         zk.transactionOp().delete().forPath(ZkPaths.assignment(completed.slot(), completed.id())),
                         // the worker is done with the slot: free in the same write, no extra one per job
-                        zk.transactionOp().delete().forPath(ZkPaths.busy(completed.slot()))))
+                        zk.transactionOp().delete().forPath(ZkPaths.busy(completed.slot())),
+                        finishedOp(completed.id())))
                 || alreadyWritten(completed, completed.slot());
     }
 
@@ -501,11 +502,77 @@ public final class JobStore {
             return false;
         }
         try {
-            zk.delete().forPath(ZkPaths.deadLetter(id));
-        } catch (KeeperException.NoNodeException goneMeanwhile) {
-            // ours, retried, or another operator's at the same moment: dropped either way
+            // FAILED for good now: finished, so the archiver hands it to the history.
+            zk.transaction().forOperations(zk.transactionOp().delete().forPath(ZkPaths.deadLetter(id)), finishedOp(id));
+        } catch (KeeperException.NoNodeException | KeeperException.NodeExistsException goneMeanwhile) {
+            // ours, retried, or another operator's at the same moment: dropped either way; a marker lost with it is
+            // made by the archiver's scan at its next start
+            markFinished(id);
         }
         return true;
+    }
+
+    private CuratorOp finishedOp(String id) throws Exception {
+        return zk.transactionOp().create().forPath(ZkPaths.finished(id));
+    }
+
+    /** A marker whose record is gone (removed by hand, or by an archiver that died before removing the marker). */
+    public void dropFinishedMarker(String id) throws Exception {
+        try {
+            zk.delete().forPath(ZkPaths.finished(id));
+        } catch (KeeperException.NoNodeException alreadyGone) {
+            // another archiver's, or our own retried delete
+        }
+    }
+
+    /** The finished jobs still in ZooKeeper, waiting for the archiver. */
+    public List<String> finishedIds() throws Exception {
+        return zk.getChildren().forPath(ZkPaths.FINISHED);
+    }
+
+    /** Marks a finished job for the archiver (jobs finished before markers existed); true if it was not marked. */
+    public boolean markFinished(String id) throws Exception {
+        try {
+            zk.create().forPath(ZkPaths.finished(id));
+            return true;
+        } catch (KeeperException.NodeExistsException already) {
+            return false;
+        } catch (KeeperException.NoNodeException noFolder) {
+            ensurePath(ZkPaths.FINISHED);
+            return markFinished(id);
+        }
+    }
+
+    /**
+     * Removes a finished job that is safely in the history: its record (if still at {@code job}'s version) and its
+     * marker, in one transaction. A record already gone (a retry whose first try committed, another archiver) is
+     * success; a changed record (a replayed dead letter) is not (false), and the next pass looks again.
+     */
+    public boolean forget(Versioned<JobRecord> job) throws Exception {
+        String id = job.value().id();
+        try {
+            zk.transaction().forOperations(zk.transactionOp().delete().withVersion(job.version()).forPath(ZkPaths.job(id)),
+                    zk.transactionOp().delete().forPath(ZkPaths.finished(id)));
+            return true;
+        } catch (KeeperException.BadVersionException changed) {
+            return false;
+        } catch (KeeperException.NoNodeException gone) {
+            if (zk.checkExists().forPath(ZkPaths.job(id)) != null) {
+                // the record is there, the marker is not: forget the record alone, at its version
+                try {
+                    zk.delete().withVersion(job.version()).forPath(ZkPaths.job(id));
+                } catch (KeeperException.NoNodeException | KeeperException.BadVersionException raced) {
+                    return zk.checkExists().forPath(ZkPaths.job(id)) == null;
+                }
+                return true;
+            }
+            try {
+                zk.delete().forPath(ZkPaths.finished(id));
+            } catch (KeeperException.NoNodeException alsoGone) {
+                // nothing left
+            }
+            return true;
+        }
     }
 
     /**
@@ -551,7 +618,7 @@ public final class JobStore {
     public boolean cancel(Versioned<JobRecord> job, String reason, long nowMillis) throws Exception {
         JobRecord current = job.value();
         JobRecord cancelled = current.cancelled(reason, nowMillis);
-        List<CuratorOp> ops = new ArrayList<>(List.of(setRecord(job, cancelled)));
+        List<CuratorOp> ops = new ArrayList<>(List.of(setRecord(job, cancelled), finishedOp(current.id())));
         for (LaneEntry entry : bucketEntries(zk, current.spec().lane(), LaneBuckets.of(current.id()))) {
             if (entry.jobId().equals(current.id())) {
                 ops.add(zk.transactionOp().delete().forPath(entry.path()));

@@ -31,6 +31,8 @@ public final class ZkPaths {
     public static final String ASSIGN = "/assign";
     public static final String LEASES = "/leases";
     public static final String DISPATCHER_LEADER = "/leader/dispatcher";
+    /** Latch of the one API process that hands finished jobs to PostgreSQL. */
+    public static final String ARCHIVER_LEADER = "/leader/archiver";
     public static final String USERS = "/users";
     public static final String KEYS = "/keys";
     public static final String PLANNER_STATE = "/planner/state";
@@ -39,6 +41,8 @@ public final class ZkPaths {
     public static final String DLQ = "/dlq";
     public static final String FAILURES = "/failures";
     public static final String BREAKERS = "/breakers";
+    /** One empty node per finished job, made by the transaction that finished it: what the archiver hands over. */
+    public static final String FINISHED = "/finished";
     /** The child of a slot's assignment folder that says its worker is busy; never a job id (ids have no '~'). */
     public static final String BUSY = "~busy";
 
@@ -77,6 +81,10 @@ public final class ZkPaths {
 
     public static String busy(String slot) {
         return slotAssignments(slot) + "/" + BUSY;
+    }
+
+    public static String finished(String jobId) {
+        return FINISHED + "/" + jobId;
     }
 
     public static String deadLetter(String jobId) {

@@ -180,14 +180,15 @@ public final class BenchQueueCommand implements Callable<Integer> {
         return ended;
     }
 
-    /** Grid files per job id: more than one means two attempts both wrote a grid. */
+    /** Attempts that stored a grid, per job id (the store's grid references): more than one means two attempts both did. */
     private static Map<String, Integer> grids(Path images) throws Exception {
         Map<String, Integer> perJob = new HashMap<>();
-        if (!Files.isDirectory(images)) {
+        Path refs = images.resolve("refs");
+        if (!Files.isDirectory(refs)) {
             return perJob;
         }
-        try (Stream<Path> files = Files.list(images)) {
-            files.map(p -> p.getFileName().toString()).filter(n -> n.matches(".*-a\\d+-[0-9a-f]{64}\\.png"))
+        try (Stream<Path> files = Files.walk(refs, 3)) {
+            files.map(p -> p.getFileName().toString()).filter(n -> n.matches(".*-a\\d+"))
                     .forEach(n -> perJob.merge(n.substring(0, n.lastIndexOf("-a")), 1, Integer::sum));
         }
         return perJob;

@@ -2,6 +2,7 @@ package dev.imagine.ops.cli;
 
 import dev.imagine.kernels.ModelPreset;
 import dev.imagine.ops.local.LocalCluster;
+import dev.imagine.ops.local.HistorySettings;
 import dev.imagine.ops.local.LocalClusterConfig;
 import dev.imagine.slurm.SlurmEndpoint;
 import java.nio.file.Path;
@@ -61,8 +62,28 @@ public final class UpCommand implements Callable<Integer> {
             description = "With --slurm: the Slurm partition = GPU pool the participants join (default ${DEFAULT-VALUE}).")
     String partition;
 
+    @Option(names = "--database-url", paramLabel = "<jdbc-url>",
+            description = "An external PostgreSQL for the history (jdbc:postgresql://host:5432/db; password from "
+                    + "$IMAGINE_DATABASE_PASSWORD). Default: an embedded PostgreSQL 17 with its data under <var>/pg.")
+    String databaseUrl;
+
+    @Option(names = "--database-user", defaultValue = "imagine",
+            description = "With --database-url: the user (default ${DEFAULT-VALUE}).")
+    String databaseUser;
+
+    @Option(names = "--history-retention", defaultValue = "PT5M",
+            description = "How long a finished job stays in ZooKeeper before only PostgreSQL has it (default ${DEFAULT-VALUE}).")
+    Duration historyRetention;
+
     @Override
     public Integer call() throws Exception {
+        if (historyRetention.isNegative()) {
+            throw new CliException("--history-retention must not be negative, got " + historyRetention, 2);
+        }
+        if (databaseUrl != null && !databaseUrl.startsWith("jdbc:postgresql:")) {
+            throw new CliException("--database-url must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db), got '"
+                    + databaseUrl + "'", 2);
+        }
         if (workerSession.toMillis() < 1_000 || workerSession.toMillis() > 120_000) {
             throw new CliException("--worker-session must be between PT1S and PT2M, got " + workerSession, 2);
         }
@@ -81,7 +102,10 @@ public final class UpCommand implements Callable<Integer> {
         if (slurmUrl != null) {
             config = config.withSlurm(SlurmEndpoint.resolve(slurmUrl, slurmTokenFile, System.getenv()), partition);
         }
-        LocalCluster cluster = new LocalCluster(config);
+        HistorySettings history = databaseUrl == null ? HistorySettings.EMBEDDED.withRetention(historyRetention)
+                : new HistorySettings(databaseUrl, databaseUser, System.getenv().getOrDefault("IMAGINE_DATABASE_PASSWORD", ""),
+                        historyRetention);
+        LocalCluster cluster = new LocalCluster(config).withHistory(history);
         CountDownLatch stopped = new CountDownLatch(1);
         // Registered before anything starts: Ctrl-C during start-up (or a failed start) still stops what runs,
         // Slurm jobs included.
@@ -108,7 +132,10 @@ public final class UpCommand implements Callable<Integer> {
         }
         out.printf("  API         %s  (try: ops/imagine submit \"a red fox in snow --ar 3:2 --seed 7\")%n", cluster.apiUrl());
         out.printf("  API key     %s (user dev, pro plan; `ops/imagine submit` uses it)%n", config.devApiKeyFile());
-        out.printf("  images      %s%n", varDir.resolve("images"));
+        out.printf("  history     PostgreSQL %s%s; finished jobs leave ZooKeeper after %s%n", cluster.jdbcUrl(),
+                databaseUrl == null ? " (embedded, data under " + config.pgDir() + ")" : "", historyRetention);
+        out.printf("  images      %s (content-addressed: hot/, warm/, cold/; `ops/imagine storage stats`)%n",
+                varDir.resolve("images"));
         out.println("Press Ctrl-C to stop.");
         out.flush();
         stopped.await();

@@ -52,6 +52,8 @@ public final class LocalCluster implements AutoCloseable {
     private java.util.function.BiFunction<String, dev.imagine.kernels.ops.TensorOps, dev.imagine.kernels.ops.TensorOps>
             kernels = (slot, ops) -> ops;
     private FailureSettings failures = FailureSettings.DEFAULTS;
+    private HistorySettings history = HistorySettings.EMBEDDED;
+    private dev.imagine.history.EmbeddedDatabase database;
 
     public LocalCluster(LocalClusterConfig config) {
         this.config = config;
@@ -76,6 +78,12 @@ public final class LocalCluster implements AutoCloseable {
         return this;
     }
 
+    /** The history database and the retention of finished jobs in ZooKeeper; before start. */
+    public LocalCluster withHistory(HistorySettings settings) {
+        this.history = settings;
+        return this;
+    }
+
     public LocalCluster start() throws Exception {
         try {
             if (config.slurm() != null) {
@@ -95,6 +103,11 @@ public final class LocalCluster implements AutoCloseable {
                     Integer.getInteger("imagine.kernels.threads", Math.max(1, Runtime.getRuntime().availableProcessors() / slots))));
             zookeeper = new EmbeddedZooKeeper(config.zkDir(), config.zkPort()).start();
             register(zookeeper);
+            if (history.embedded()) {
+                database = dev.imagine.history.EmbeddedDatabase.start(config.pgDir(), pgBinaries());
+                register(database);
+                LOG.info("PostgreSQL (history) at {}, data in {}", database.jdbcUrl(), config.pgDir());
+            }
             devApiKey = DevUser.ensure(zookeeper.connectString(), config.devApiKeyFile());
             controller = new ImagineController(zookeeper.connectString(), LocalClusterConfig.CLUSTER, "controller-1",
                     ModelRegistry.versions());
@@ -145,8 +158,61 @@ public final class LocalCluster implements AutoCloseable {
         return server;
     }
 
-    private String apiYaml() {
+    /** The server binaries unpack once per machine (tests share them), not per state folder. */
+    private Path pgBinaries() {
+        String shared = System.getProperty("imagine.pg.binaries");
+        return shared != null ? Path.of(shared) : config.varDir().resolve("pg-binaries");
+    }
+
+    public String jdbcUrl() {
+        return history.embedded() ? database.jdbcUrl() : history.jdbcUrl();
+    }
+
+    private String databaseYaml() {
+        String user = history.embedded() ? database.user() : history.user();
+        String password = history.embedded() ? "" : history.password();
         return """
+                database:
+                  driverClass: org.postgresql.Driver
+                  url: "%s"
+                  user: "%s"
+                  password: "%s"
+                  minSize: 1
+                  initialSize: 1
+                  maxSize: 8
+                history:
+                  retentionSeconds: %d
+                  archiveEveryMillis: 500
+                images:
+                  linkKeyHex: %s
+                """.formatted(jdbcUrl(), user == null ? "" : user, password == null ? "" : password,
+                history.retention().toSeconds(), linkKey());
+    }
+
+    /** The image links' key, made once and kept with the state: links stay good across restarts. */
+    private String linkKey() {
+        Path file = config.varDir().resolve("image-link-key");
+        try {
+            if (Files.exists(file)) {
+                return Files.readString(file).trim();
+            }
+            byte[] key = new byte[32];
+            new java.security.SecureRandom().nextBytes(key);
+            String hex = java.util.HexFormat.of().formatHex(key);
+            Files.writeString(file, hex);
+            try {
+                Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException notPosix) {
+                // best effort
+            }
+            return hex;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot keep the image link key in " + file, e);
+        }
+    }
+
+    private String apiYaml() {
+        return databaseYaml() + """
                 zkAddress: %s
                 imageDir: %s
                 defaultModelVersion: %s
@@ -173,6 +239,8 @@ public final class LocalCluster implements AutoCloseable {
                     org.eclipse.jetty: WARN
                     io.dropwizard: WARN
                     org.hibernate.validator: WARN
+                    liquibase: WARN
+                    io.zonky.test.db: WARN
                 """.formatted(zookeeper.connectString(), config.imageDir().toAbsolutePath(), config.defaultVersion(),
                 LocalClusterConfig.CLUSTER, scheduler.maxRelaxDepth(), scheduler.relaxPromoteAfter().toMillis(),
                 config.apiHost(), config.apiPort());

@@ -57,6 +57,11 @@ public record LocalClusterConfig(
         return varDir.resolve("dev-api-key");
     }
 
+    /** The embedded PostgreSQL's data (the history). */
+    public Path pgDir() {
+        return varDir.resolve("pg");
+    }
+
     public Path imageDir() {
         return varDir.resolve("images");
     }

@@ -245,8 +245,9 @@ public final class SoakCommand implements Callable<Integer> {
                 continue;
             }
             completed++;
-            // Only the completing attempt's own key may be the job's grid: anything else was written by another.
-            if (job.imagePath() == null || !job.imagePath().startsWith(ImageStore.gridKey(job.id(), job.attempts()) + "-")) {
+            // Only a grid the completing attempt itself stored may be the job's: anything else was written by another.
+            if (job.imagePath() == null
+                    || !images.referrers(job.imagePath()).contains(ImageStore.gridReferrer(job.id(), job.attempts()))) {
                 duplicated++;
                 LOG.warn("Soak: job {} (attempt {}) shows grid {}", job.id(), job.attempts(), job.imagePath());
                 continue;
@@ -255,7 +256,7 @@ public final class SoakCommand implements Callable<Integer> {
             byte[] expected = clean.generate(new GenerationRequest(spec.prompt(), spec.negativePrompt(), spec.seed(),
                     spec.aspectWidth(), spec.aspectHeight(), spec.quality(), spec.stylize(), spec.chaos()),
                     ProgressListener.NONE, new CancellationToken()).png();
-            // read() also checks the bytes against the hash in their name
+            // read() also checks the bytes against their hash
             byte[] stored = images.read(job.imagePath()).map(ImageStore.Image::bytes).orElse(new byte[0]);
             if (!Arrays.equals(expected, stored)) {
                 mismatched++;
