@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.helix.HelixAdmin;
+import org.apache.helix.constants.InstanceConstants;
 import org.apache.helix.HelixDataAccessor;
 import org.apache.helix.PropertyKey;
 import org.apache.helix.manager.zk.ZKHelixAdmin;
@@ -99,6 +100,7 @@ public final class ClusterSetup implements AutoCloseable {
     public void ensureInstance(String instance, String host, int port, String pool, Map<String, String> attributes) {
         if (admin.getInstancesInCluster(cluster).contains(instance)) {
             refreshAttributes(instance, attributes);
+            ensureAssignable(instance);
             return;
         }
         InstanceConfig config = new InstanceConfig(instance);
@@ -111,10 +113,12 @@ public final class ClusterSetup implements AutoCloseable {
             try {
                 admin.addInstance(cluster, config);
                 LOG.info("Registered participant {} in pool {}", instance, pool);
+                ensureAssignable(instance);
                 return;
             } catch (RuntimeException raced) {
                 if (admin.getInstancesInCluster(cluster).contains(instance)) {
                     LOG.debug("Participant {} was registered concurrently", instance);
+                    ensureAssignable(instance);
                     return;
                 }
                 // Helix's addInstance reads every registered instance's config; one registered a moment ago whose
@@ -123,6 +127,31 @@ public final class ClusterSetup implements AutoCloseable {
                     throw raced;
                 }
                 LOG.debug("Registering participant {} raced another one ({}); retrying", instance, raced.getMessage());
+                sleepQuietly(50L * attempt);
+            }
+        }
+    }
+
+    /**
+     * Helix's addInstance checks the new instance against every registered one; when one of those is registering at
+     * the same moment (its config written, its folders not yet) the check fails, and Helix adds the instance anyway
+     * with the instance operation UNKNOWN: never assigned anything, its slots never load. Such an instance, now or
+     * from an earlier life, is set back to ENABLE once the check can pass. An operator's DISABLE or EVACUATE stays.
+     */
+    private void ensureAssignable(String instance) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                InstanceConfig stored = admin.getInstanceConfig(cluster, instance);
+                if (stored.getInstanceOperation().getOperation() != InstanceConstants.InstanceOperation.UNKNOWN) {
+                    return;
+                }
+                admin.setInstanceOperation(cluster, instance, InstanceConstants.InstanceOperation.ENABLE);
+                LOG.info("Participant {} was left UNKNOWN by a registration race; set back to ENABLE", instance);
+                return;
+            } catch (RuntimeException stillRacing) {
+                if (attempt >= 20) {
+                    throw stillRacing;
+                }
                 sleepQuietly(50L * attempt);
             }
         }

@@ -92,4 +92,48 @@ class ClusterSetupTest {
         admin.close();
         assertThat(reported).isEqualTo("vector: cpu, 2 thread(s)");
     }
+
+    @Test
+    void aParticipantRegisteredWhileAnotherIsHalfRegisteredIsStillAssignable() throws Exception {
+        // What a participant that is registering at the same moment looks like to Helix: its config is written, its
+        // instance folders not yet. Helix's addInstance then logs "is NOT setup" and marks the new one UNKNOWN.
+        org.apache.helix.zookeeper.impl.client.ZkClient raw = new org.apache.helix.zookeeper.impl.client.ZkClient(
+                zookeeper.connectString());
+        raw.setZkSerializer(new org.apache.helix.zookeeper.datamodel.serializer.ZNRecordSerializer());
+        raw.createPersistent("/setup-test/CONFIGS/PARTICIPANT/half-registered",
+                new org.apache.helix.zookeeper.datamodel.ZNRecord("half-registered"));
+        // ... and a moment later it is gone (or done)
+        Thread finisher = Thread.ofPlatform().start(() -> {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                return;
+            }
+            raw.deleteRecursively("/setup-test/CONFIGS/PARTICIPANT/half-registered");
+        });
+        try (ClusterSetup setup = new ClusterSetup(zookeeper.connectString(), "setup-test")) {
+            setup.ensurePool("gpu-half");
+            setup.ensureInstance("node-after-half", "localhost", 0, "gpu-half");
+        } finally {
+            finisher.join();
+            raw.close();
+        }
+
+        ZKHelixAdmin admin = new ZKHelixAdmin(zookeeper.connectString());
+        try {
+            assertThat(admin.getInstanceConfig("setup-test", "node-after-half").getInstanceOperation().getOperation())
+                    .isEqualTo(org.apache.helix.constants.InstanceConstants.InstanceOperation.ENABLE);
+
+            // One left UNKNOWN by such a race in an earlier life is made assignable again when it registers.
+            admin.setInstanceOperation("setup-test", "node-after-half",
+                    org.apache.helix.constants.InstanceConstants.InstanceOperation.UNKNOWN);
+            try (ClusterSetup setup = new ClusterSetup(zookeeper.connectString(), "setup-test")) {
+                setup.ensureInstance("node-after-half", "localhost", 0, "gpu-half");
+            }
+            assertThat(admin.getInstanceConfig("setup-test", "node-after-half").getInstanceOperation().getOperation())
+                    .isEqualTo(org.apache.helix.constants.InstanceConstants.InstanceOperation.ENABLE);
+        } finally {
+            admin.close();
+        }
+    }
 }
