@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -38,8 +39,12 @@ public final class Archiver {
     private final Duration retention;
     private final Clock clock;
     private final Consumer<JobRecord> afterHistoryWrite;
-    /** Which version of each marked job this process has copied: a job is copied again only when it changed. */
-    private final Map<String, Integer> copied = new HashMap<>();
+    /**
+     * The marked jobs this process has copied, and when each finished: a pass reads a marked job only the first time
+     * and once it is due, so that a pass over thousands of finished jobs in their retention costs one listing.
+     * A finished record does not change (the one exception, a dead letter, is only marked once dropped).
+     */
+    private final Map<String, Long> copied = new HashMap<>();
     private final Map<String, Integer> userVersions = new HashMap<>();
 
     /**
@@ -91,8 +96,15 @@ public final class Archiver {
         int copiedNow = 0;
         int archived = 0;
         int waiting = 0;
+        List<String> marked = store.finishedIds();
+        copied.keySet().retainAll(new HashSet<>(marked));
         Map<String, String> plans = new HashMap<>();
-        for (String id : store.finishedIds()) {
+        for (String id : marked) {
+            Long finishedAt = copied.get(id);
+            if (finishedAt != null && finishedAt + retention.toMillis() > now) {
+                waiting++;
+                continue;
+            }
             Optional<Versioned<JobRecord>> found;
             try {
                 found = store.get(id);
@@ -122,11 +134,9 @@ public final class Archiver {
                 }
             } else {
                 waiting++;
-                if (!Integer.valueOf(job.version()).equals(copied.get(id))) {
-                    history.write(record, plan, 0);
-                    copied.put(id, job.version());
-                    copiedNow++;
-                }
+                history.write(record, plan, 0);
+                copied.put(id, record.completedAtMillis());
+                copiedNow++;
             }
         }
         return new Pass(copiedNow, archived, waiting);
