@@ -370,4 +370,58 @@ class JobStoreTest {
         // Someone else's different move is still a lost race.
         assertThat(store.requeue(dispatched, "another reason", 5_200)).isFalse();
     }
+
+    @Test
+    void finishingAJobMarksItForTheArchiverAndADeadLetterOnlyOnceDropped() throws Exception {
+        Versioned<JobRecord> claimed = claimedJob("fin-1", "pool_f_1", "worker-f");
+        var uploading = store.update(claimed, claimed.value().uploading()).orElseThrow();
+        assertThat(store.finishedIds()).doesNotContain("fin-1");
+
+        assertThat(store.complete(uploading, uploading.value().completed("c".repeat(64), 8, 8, 4_000))).isTrue();
+        store.submit(job("fin-2", Lane.FAST));
+        assertThat(store.cancel(store.get("fin-2").orElseThrow(), "by a test", 4_100)).isTrue();
+
+        assertThat(store.finishedIds()).contains("fin-1", "fin-2");
+
+        Versioned<JobRecord> dying = claimedJob("fin-3", "pool_f_2", "worker-f");
+        for (int attempt = 2; attempt <= JobStore.MAX_ATTEMPTS + 1; attempt++) {
+            assertThat(store.requeue(dying, "worker died", 5_000)).isTrue();
+            store.release("fin-3", "pool_f_2", "worker-f");
+            if (store.get("fin-3").orElseThrow().value().state() == JobState.FAILED) {
+                break;
+            }
+            LaneEntry entry = store.laneEntries(Lane.FAST).stream().filter(e -> e.jobId().equals("fin-3")).findFirst().orElseThrow();
+            store.dispatch(entry, store.get("fin-3").orElseThrow(), "pool_f_2", 5_100);
+            Versioned<JobRecord> dispatched = store.get("fin-3").orElseThrow();
+            dying = store.claim(dispatched, dispatched.value().processingOn("worker-f", 4, 5_200), "worker-f").orElseThrow();
+        }
+        assertThat(store.deadLetter("fin-3")).isPresent();
+        assertThat(store.finishedIds()).as("a dead letter may still be replayed").doesNotContain("fin-3");
+        assertThat(store.dropDeadLetter("fin-3")).isTrue();
+        assertThat(store.finishedIds()).contains("fin-3");
+    }
+
+    @Test
+    void forgettingAFinishedJobIsGuardedByItsVersionAndSafeToRetry() throws Exception {
+        store.submit(job("fg-1", Lane.FAST));
+        assertThat(store.cancel(store.get("fg-1").orElseThrow(), "by a test", 4_100)).isTrue();
+        Versioned<JobRecord> read = store.get("fg-1").orElseThrow();
+        commitBehindTheCallersBack(read, read.value().withNote("changed since the archiver read it"));
+
+        assertThat(store.forget(read)).as("a record changed since it was read stays").isFalse();
+        assertThat(store.get("fg-1")).isPresent();
+
+        Versioned<JobRecord> current = store.get("fg-1").orElseThrow();
+        assertThat(store.forget(current)).isTrue();
+        assertThat(store.get("fg-1")).isEmpty();
+        assertThat(store.finishedIds()).doesNotContain("fg-1");
+        // Curator's retry of a removal whose first try committed, or a second archiver: done, not an error
+        assertThat(store.forget(current)).isTrue();
+
+        store.submit(job("fg-2", Lane.FAST));
+        assertThat(store.cancel(store.get("fg-2").orElseThrow(), "by a test", 4_200)).isTrue();
+        store.dropFinishedMarker("fg-2");
+        assertThat(store.forget(store.get("fg-2").orElseThrow())).as("the record goes without its marker").isTrue();
+        assertThat(store.get("fg-2")).isEmpty();
+    }
 }
