@@ -89,28 +89,61 @@ public final class JobHistory {
     }
 
     /**
-     * A text filter first looks the words up in the GIN index, capped at this many matches: a rare word's few matches
-     * are found there and sorted (walking the user's rows newest first would read all of them to fill a page); a
-     * word in more prompts than this fills a page quickly on that walk, which is what the plain query does.
+     * A text filter looks at the user's newest {@value #TEXT_WINDOW} jobs first (after the cursor): a common word
+     * fills its page there. When it does not, and the user has more jobs than that, the words are looked up in the
+     * GIN index, capped at {@value #TEXT_MATCH_CAP} matches, and those are sorted: a rare word's few matches, without
+     * reading the user's whole history. Only a word common in old jobs and absent from the newest ones walks it all.
      */
+    static final int TEXT_WINDOW = 1_000;
     static final int TEXT_MATCH_CAP = 2_000;
 
     /** One page of a user's history, newest first; see {@link HistoryQuery}. */
     public HistoryPage page(HistoryQuery query) {
         boolean text = query.text() != null && !query.text().isBlank();
-        List<JobRecord> rows = null;
-        if (text) {
-            rows = rareWordRows(query);
-        }
-        if (rows == null) {
-            rows = walkRows(query, text);
-        }
+        List<JobRecord> rows = text ? textRows(query) : walkRows(query, false);
         if (rows.size() <= query.limit()) {
             return new HistoryPage(rows, null);
         }
         List<JobRecord> page = new ArrayList<>(rows.subList(0, query.limit()));
         JobRecord last = page.getLast();
         return new HistoryPage(page, new HistoryCursor(last.submittedAtMillis(), last.id()));
+    }
+
+    private List<JobRecord> textRows(HistoryQuery query) {
+        List<JobRecord> recent = recentRows(query);
+        if (recent.size() > query.limit() || windowCoversEverything(query)) {
+            return recent;
+        }
+        List<JobRecord> rare = rareWordRows(query);
+        return rare != null ? rare : walkRows(query, true);
+    }
+
+    /** Matches among the user's newest {@link #TEXT_WINDOW} jobs after the cursor. */
+    private List<JobRecord> recentRows(HistoryQuery query) {
+        HistoryQuery unfiltered = new HistoryQuery(query.user(), java.util.Set.of(), null, query.cursor(), query.limit());
+        String sql = "WITH recent AS MATERIALIZED (SELECT id, submitted_at_millis, state, prompt_words FROM jobs WHERE "
+                + filters(unfiltered, false) + " ORDER BY submitted_at_millis DESC, id DESC LIMIT :window) "
+                + "SELECT j.record::text FROM recent r JOIN jobs j ON j.id = r.id "
+                + "WHERE r.prompt_words @@ plainto_tsquery('simple', :text)"
+                + (query.states().isEmpty() ? "" : " AND r.state IN (<states>)")
+                + " ORDER BY r.submitted_at_millis DESC, r.id DESC LIMIT :limit";
+        return jdbi.withHandle(handle -> {
+            Query select = bindFilters(handle.createQuery(sql), unfiltered, false).bind("text", query.text())
+                    .bind("window", TEXT_WINDOW).bind("limit", query.limit() + 1);
+            if (!query.states().isEmpty()) {
+                select.bindList("states", query.states().stream().map(Enum::name).sorted().toList());
+            }
+            return select.mapTo(String.class).map(JobHistory::parse).list();
+        });
+    }
+
+    private boolean windowCoversEverything(HistoryQuery query) {
+        HistoryQuery unfiltered = new HistoryQuery(query.user(), java.util.Set.of(), null, query.cursor(), query.limit());
+        String sql = "SELECT COUNT(*) FROM (SELECT 1 FROM jobs WHERE " + filters(unfiltered, false)
+                + " ORDER BY submitted_at_millis DESC, id DESC LIMIT :window) w";
+        long seen = jdbi.withHandle(handle -> bindFilters(handle.createQuery(sql), unfiltered, false)
+                .bind("window", TEXT_WINDOW + 1).mapTo(Long.class).one());
+        return seen <= TEXT_WINDOW;
     }
 
     /** The page by walking the user's rows newest first (the index on user and time), filtering as it goes. */
