@@ -5,6 +5,8 @@ import javax.sql.DataSource;
 import liquibase.Contexts;
 import liquibase.LabelExpression;
 import liquibase.Liquibase;
+import liquibase.Scope;
+import liquibase.ui.LoggerUIService;
 import liquibase.database.Database;
 import liquibase.database.DatabaseFactory;
 import liquibase.database.jvm.JdbcConnection;
@@ -27,7 +29,9 @@ public final class HistoryMigrations {
             Database database = DatabaseFactory.getInstance()
                     .findCorrectDatabaseImplementation(new JdbcConnection(connection));
             try (Liquibase liquibase = new Liquibase(CHANGELOG, new ClassLoaderResourceAccessor(), database)) {
-                liquibase.update(new Contexts(), new LabelExpression());
+                // Liquibase's summary goes to the log, not to stdout, where `up` and the commands print their own.
+                Scope.child(Scope.Attr.ui, new LoggerUIService(),
+                        () -> liquibase.update(new Contexts(), new LabelExpression()));
             }
         }
     }
