@@ -49,10 +49,6 @@ public final class EmbeddedDatabase implements AutoCloseable {
         return postgres.getPostgresDatabase();
     }
 
-    public int port() {
-        return postgres.getPort();
-    }
-
     @Override
     public void close() throws IOException {
         postgres.close();

@@ -212,12 +212,6 @@ public final class JobHistory {
         return jdbi.withHandle(handle -> handle.createQuery("SELECT COUNT(*) FROM jobs").mapTo(Long.class).one());
     }
 
-    /** How many jobs point at each image: de-duplication as the history sees it. */
-    public long jobsWithImage(String sha256) {
-        return jdbi.withHandle(handle -> handle.createQuery("SELECT COUNT(*) FROM jobs WHERE image_sha256 = :hash")
-                .bind("hash", sha256).mapTo(Long.class).one());
-    }
-
     private static JobRecord parse(String json) {
         return Json.read(json.getBytes(StandardCharsets.UTF_8), JobRecord.class);
     }

@@ -73,8 +73,4 @@ public final class ImageLinks {
             throw new IllegalStateException("HmacSHA256 is in every JDK", e);
         }
     }
-
-    public Duration lifetime() {
-        return lifetime;
-    }
 }
