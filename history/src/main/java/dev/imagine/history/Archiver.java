@@ -120,6 +120,9 @@ public final class Archiver {
             Versioned<JobRecord> job = found.get();
             JobRecord record = job.value();
             if (!record.state().isTerminal()) {
+                // Never made by the protocol; left there, it would fail the job's own completion (NodeExists).
+                LOG.warn("Job {} is {} but marked finished; removing the marker", id, record.state());
+                store.dropFinishedMarker(id);
                 continue;
             }
             boolean due = record.completedAtMillis() + retention.toMillis() <= now;

@@ -505,11 +505,31 @@ public final class JobStore {
             // FAILED for good now: finished, so the archiver hands it to the history.
             zk.transaction().forOperations(zk.transactionOp().delete().forPath(ZkPaths.deadLetter(id)), finishedOp(id));
         } catch (KeeperException.NoNodeException | KeeperException.NodeExistsException goneMeanwhile) {
-            // ours, retried, or another operator's at the same moment: dropped either way; a marker lost with it is
-            // made by the archiver's scan at its next start
-            markFinished(id);
+            // ours, retried, or another operator's at the same moment: dropped either way
+            markDroppedLetter(id);
         }
         return true;
+    }
+
+    /**
+     * After a drop whose transaction did not go through as written (a retry whose first try committed, another
+     * operator's drop, or a replay that took the letter first): marks the job finished only if it is still FAILED
+     * with no letter, guarded by its version. A replayed job must never be marked: its completion creates the
+     * marker, and would fail if one were there.
+     */
+    void markDroppedLetter(String id) throws Exception {
+        Optional<Versioned<JobRecord>> job = get(id);
+        if (job.isEmpty() || job.get().value().state() != JobState.FAILED
+                || zk.checkExists().forPath(ZkPaths.deadLetter(id)) != null) {
+            return;
+        }
+        try {
+            zk.transaction().forOperations(
+                    zk.transactionOp().check().withVersion(job.get().version()).forPath(ZkPaths.job(id)), finishedOp(id));
+        } catch (KeeperException.BadVersionException | KeeperException.NodeExistsException
+                 | KeeperException.NoNodeException movedOrMarked) {
+            // replayed since the read, or marked already
+        }
     }
 
     private CuratorOp finishedOp(String id) throws Exception {

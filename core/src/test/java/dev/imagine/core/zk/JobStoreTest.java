@@ -402,6 +402,27 @@ class JobStoreTest {
     }
 
     @Test
+    void aDropThatLostToAReplayNeverMarksTheReplayedJobFinished() throws Exception {
+        Versioned<JobRecord> dying = claimedJob("rp-1", "pool_r_1", "worker-r");
+        while (store.get("rp-1").orElseThrow().value().state() != JobState.FAILED) {
+            assertThat(store.requeue(dying, "worker died", 5_000)).isTrue();
+            store.release("rp-1", "pool_r_1", "worker-r");
+            if (store.get("rp-1").orElseThrow().value().state() == JobState.FAILED) {
+                break;
+            }
+            LaneEntry entry = store.laneEntries(Lane.FAST).stream().filter(e -> e.jobId().equals("rp-1")).findFirst().orElseThrow();
+            store.dispatch(entry, store.get("rp-1").orElseThrow(), "pool_r_1", 5_100);
+            Versioned<JobRecord> dispatched = store.get("rp-1").orElseThrow();
+            dying = store.claim(dispatched, dispatched.value().processingOn("worker-r", 4, 5_200), "worker-r").orElseThrow();
+        }
+        // The replay takes the letter between the drop's look and its transaction: what the drop's catch then does.
+        assertThat(store.replay("rp-1", 6_000)).isTrue();
+        store.markDroppedLetter("rp-1");
+
+        assertThat(store.finishedIds()).as("a replayed, waiting job is not finished").doesNotContain("rp-1");
+    }
+
+    @Test
     void forgettingAFinishedJobIsGuardedByItsVersionAndSafeToRetry() throws Exception {
         store.submit(job("fg-1", Lane.FAST));
         assertThat(store.cancel(store.get("fg-1").orElseThrow(), "by a test", 4_100)).isTrue();
