@@ -60,6 +60,16 @@ final class DdimSampler implements Sampler {
         }
     }
 
+    @Override
+    public void noised(int step, float[] clean, float[] noise, float[] out) {
+        double a = ALPHA_BAR[trainTimestep(step)];
+        float sqrtA = (float) StrictMath.sqrt(a);
+        float sqrt1mA = (float) StrictMath.sqrt(1.0 - a);
+        for (int i = 0; i < out.length; i++) {
+            out[i] = sqrtA * clean[i] + sqrt1mA * noise[i];
+        }
+    }
+
     private static double[] alphaBar() {
         double lo = StrictMath.sqrt(0.00085);
         double hi = StrictMath.sqrt(0.012);

@@ -20,6 +20,11 @@ public interface DiffusionModel {
     /** What the request's flags mean for this model; cheap, no network evaluation. */
     SamplingPlan plan(GenerationRequest request);
 
+    /** The sampler steps {@link #generate} runs for this request (fewer when it starts from an earlier image). */
+    default int steps(GenerationRequest request) {
+        return plan(request).steps();
+    }
+
     /**
      * Renders the four images of the request as one 2x2 grid PNG. The same request always gives a
      * byte-identical PNG.

@@ -67,6 +67,17 @@ final class DitDiffusionModel implements DiffusionModel {
     }
 
     @Override
+    public int steps(GenerationRequest request) {
+        SamplingPlan plan = plan(request);
+        if (request.init() == null) {
+            return plan.steps();
+        }
+        int perImage = DitWeights.LATENT_CHANNELS * (plan.imageHeight() / LatentDecoder.SCALE)
+                * (plan.imageWidth() / LatentDecoder.SCALE);
+        return plan.steps() - firstStep(request.init(), plan.steps(), perImage);
+    }
+
+    @Override
     public SamplingPlan plan(GenerationRequest request) {
         return FlagMapping.plan(request, preset);
     }
@@ -89,7 +100,7 @@ final class DitDiffusionModel implements DiffusionModel {
         }
         byte[] png = GridImage.gridPng(images, plan.imageWidth(), plan.imageHeight());
         long elapsed = (System.nanoTime() - start) / 1_000_000;
-        return new GeneratedGrid(png, 2 * plan.imageWidth(), 2 * plan.imageHeight(), plan.steps(), elapsed);
+        return new GeneratedGrid(png, 2 * plan.imageWidth(), 2 * plan.imageHeight(), plan.steps(), elapsed, x);
     }
 
     /**
@@ -104,7 +115,19 @@ final class DitDiffusionModel implements DiffusionModel {
         int perImage = DitWeights.LATENT_CHANNELS * lh * lw;
         int half = IMAGES * perImage;
 
+        Sampler sampler = samplerKind.create(plan.steps());
+        int first = 0;
         float[] x = InitialNoise.fourImages(request.seed(), plan.chaosSpread(), perImage);
+        if (request.init() != null) {
+            first = firstStep(request.init(), sampler.steps(), perImage);
+            // every image from the one source, each re-noised with its own noise: four variations of it
+            float[] clean = new float[half];
+            for (int i = 0; i < IMAGES; i++) {
+                System.arraycopy(request.init().latents(), 0, clean, i * perImage, perImage);
+            }
+            float[] noise = InitialNoise.fourImages(request.seed(), 1f, perImage);
+            sampler.noised(first, clean, noise, x);
+        }
         DitNetwork.Workspace ws = network.workspace(lh, lw, batchText(textEncoder.encode(request.prompt(), negative(request))));
         float[] batchIn = new float[2 * half];
         float[] out = new float[2 * half];
@@ -112,8 +135,7 @@ final class DitDiffusionModel implements DiffusionModel {
         float[] x0 = new float[half];
         float g = plan.guidanceScale();
 
-        Sampler sampler = samplerKind.create(plan.steps());
-        for (int s = 0; s < sampler.steps(); s++) {
+        for (int s = first; s < sampler.steps(); s++) {
             token.throwIfCancelled();
             System.arraycopy(x, 0, batchIn, 0, half);
             System.arraycopy(x, 0, batchIn, half, half);
@@ -126,9 +148,19 @@ final class DitDiffusionModel implements DiffusionModel {
             int step = s + 1;
             boolean preview = listener != ProgressListener.NONE
                     && (step % preset.previewEverySteps() == 0 || step == sampler.steps());
-            listener.onStep(step, sampler.steps(), preview ? GridImage.previewPng(x0, lh, lw) : null);
+            listener.onStep(step - first, sampler.steps() - first, preview ? GridImage.previewPng(x0, lh, lw) : null);
         }
         return x;
+    }
+
+    /** The step an init at this strength starts from: the last {@code strength} of the steps run, at least one. */
+    static int firstStep(GenerationRequest.Init init, int steps, int perImage) {
+        if (init.latents().length != perImage) {
+            throw new IllegalArgumentException("init latents have " + init.latents().length + " values; this request's"
+                    + " image size needs " + perImage + " (a variation keeps its parent's --ar)");
+        }
+        int run = Math.max(1, (int) Math.round(init.strength() * steps));
+        return steps - Math.min(steps, run);
     }
 
     private static String negative(GenerationRequest request) {

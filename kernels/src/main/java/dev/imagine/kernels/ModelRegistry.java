@@ -29,6 +29,9 @@ public final class ModelRegistry {
         SAMPLERS = Collections.unmodifiableMap(m);
     }
 
+    /** The version name of the 2x upscaler: a Helix state like any model version, but not a --v a prompt can ask for. */
+    public static final String UPSCALER = "upscaler";
+
     private static volatile TensorOps sharedOps;
 
     private ModelRegistry() {}
@@ -36,6 +39,13 @@ public final class ModelRegistry {
     /** The generation versions, sorted: {"v6", "v8"}. */
     public static Set<String> versions() {
         return SAMPLERS.keySet();
+    }
+
+    /** What a slot can hold: the generation versions and the upscaler (the cluster's {@code ModelAffinity} states). */
+    public static Set<String> slotVersions() {
+        Set<String> all = new java.util.TreeSet<>(SAMPLERS.keySet());
+        all.add(UPSCALER);
+        return Collections.unmodifiableSet(all);
     }
 
     /** Loads a version on the process-wide backend ({@link Backends#create}, all cores). */

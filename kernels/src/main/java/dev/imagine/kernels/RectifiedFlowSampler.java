@@ -38,4 +38,12 @@ final class RectifiedFlowSampler implements Sampler {
             x[i] -= dt * v[i];
         }
     }
+
+    @Override
+    public void noised(int step, float[] clean, float[] noise, float[] out) {
+        float t = (float) time(step);
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (1 - t) * clean[i] + t * noise[i];
+        }
+    }
 }

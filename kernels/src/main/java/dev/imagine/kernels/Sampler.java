@@ -17,6 +17,9 @@ interface Sampler {
      */
     void step(int step, float[] x, float[] modelOutput, float[] x0);
 
+    /** Writes to {@code out} the clean latents noised to the level this step starts from (for SDEdit). */
+    void noised(int step, float[] clean, float[] noise, float[] out);
+
     /** Which sampler a model version uses. */
     enum Kind {
         /** DDIM, eta = 0, epsilon prediction. */

@@ -194,4 +194,58 @@ class DiffusionModelTest {
                 .isInstanceOf(GenerationCancelledException.class);
         assertThat(steps).isEmpty();
     }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"v8", "v6"})
+    void aVariationStaysNearItsSourceAndMovesMoreWhenStrong(String version) {
+        DiffusionModel model = version.equals("v8") ? V8 : V6;
+        GeneratedGrid parent = model.generate(request(7), ProgressListener.NONE, new CancellationToken());
+        float[] source = parent.imageLatents(2);
+        GeneratedGrid subtle = model.generate(withInit(request(99), source, 0.35), ProgressListener.NONE, new CancellationToken());
+        GeneratedGrid strong = model.generate(withInit(request(99), source, 0.7), ProgressListener.NONE, new CancellationToken());
+        GeneratedGrid unrelated = model.generate(request(99), ProgressListener.NONE, new CancellationToken());
+
+        for (int image = 0; image < 4; image++) {
+            double subtleDistance = distance(subtle.imageLatents(image), source);
+            double strongDistance = distance(strong.imageLatents(image), source);
+            assertThat(subtleDistance).isLessThan(strongDistance);
+            assertThat(strongDistance).isLessThan(distance(unrelated.imageLatents(image), source));
+        }
+        // four different variations of the one source, and the run is as deterministic as any other
+        assertThat(distance(subtle.imageLatents(0), subtle.imageLatents(1))).isGreaterThan(0);
+        assertThat(model.generate(withInit(request(99), source, 0.35), ProgressListener.NONE, new CancellationToken()).png())
+                .isEqualTo(subtle.png());
+    }
+
+    @Test
+    void aVariationRunsOnlyTheLastPartOfTheStepsAndSaysSo() {
+        float[] source = V8.generate(request(7), ProgressListener.NONE, new CancellationToken()).imageLatents(0);
+        GenerationRequest subtle = withInit(request(8), source, 0.35);
+        List<Integer> totals = new ArrayList<>();
+        V8.generate(subtle, (step, total, preview) -> totals.add(total), new CancellationToken());
+        assertThat(V8.steps(subtle)).isLessThan(V8.steps(request(8))).isPositive();
+        assertThat(totals).hasSize(V8.steps(subtle)).containsOnly(V8.steps(subtle));
+        assertThatThrownBy(() -> V8.generate(withInit(new GenerationRequest("x", "", 1, 16, 9, 1.0, 100, 0), source, 0.35),
+                ProgressListener.NONE, new CancellationToken())).hasMessageContaining("--ar");
+    }
+
+    @Test
+    void latentsSurviveTheirEncoding() {
+        float[] latents = V8.generate(request(3), ProgressListener.NONE, new CancellationToken()).latents();
+        assertThat(latents).isNotEmpty();
+        assertThat(GeneratedGrid.decode(GeneratedGrid.encode(latents))).isEqualTo(latents);
+    }
+
+    private static GenerationRequest withInit(GenerationRequest r, float[] latents, double strength) {
+        return new GenerationRequest(r.prompt(), r.negativePrompt(), r.seed(), r.aspectWidth(), r.aspectHeight(),
+                r.quality(), r.stylize(), r.chaos(), new GenerationRequest.Init(latents, strength));
+    }
+
+    private static double distance(float[] a, float[] b) {
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            sum += (a[i] - b[i]) * (double) (a[i] - b[i]);
+        }
+        return Math.sqrt(sum / a.length);
+    }
 }

@@ -5,6 +5,9 @@ import dev.imagine.controller.helix.ModelAffinity;
 import dev.imagine.controller.helix.SlotNames;
 import dev.imagine.core.metrics.PauseMeter;
 import dev.imagine.core.model.ModelNeeds;
+import dev.imagine.core.moderation.ImageModeration;
+import dev.imagine.core.moderation.KnownImageClassifier;
+import dev.imagine.core.moderation.SkinExposureClassifier;
 import dev.imagine.core.store.ImageStore;
 import dev.imagine.core.zk.JobStore;
 import dev.imagine.core.zk.ZkClients;
@@ -92,6 +95,16 @@ public final class GpuParticipant implements AutoCloseable {
         }
     }
 
+    /**
+     * The image check every render passes before storage: the operators' known-image list (ZooKeeper) and the skin
+     * exposure screen, its threshold from {@code imagine.moderation.maxSkinShare} (0–1, default 0.80).
+     */
+    private static ImageModeration imageModeration(org.apache.curator.framework.CuratorFramework zk) {
+        double maxSkin = Double.parseDouble(System.getProperty("imagine.moderation.maxSkinShare",
+                Double.toString(SkinExposureClassifier.DEFAULT_MAX_SKIN_SHARE)));
+        return new ImageModeration(List.of(new KnownImageClassifier(zk), new SkinExposureClassifier(maxSkin)));
+    }
+
     private void startSequence() throws Exception {
         Map<String, SlotRuntime> runtimes = new LinkedHashMap<>();
         Map<String, String> attributes = new LinkedHashMap<>(config.attributes());
@@ -114,7 +127,8 @@ public final class GpuParticipant implements AutoCloseable {
         zk.getConnectionStateListenable().addListener(this::onConnectionChange);
         JobStore store = new JobStore(zk);
         store.ensureLayout();
-        JobRunner runner = new JobRunner(store, new ImageStore(config.imageDir()), config.instance(), Clock.systemUTC());
+        JobRunner runner = new JobRunner(store, new ImageStore(config.imageDir()), config.instance(), Clock.systemUTC(),
+                imageModeration(zk));
         for (SlotRuntime runtime : runtimes.values()) {
             workers.add(new SlotWorker(zk, runtime, runner).start());
         }

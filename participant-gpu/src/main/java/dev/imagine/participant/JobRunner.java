@@ -6,6 +6,9 @@ import dev.imagine.core.job.JobState;
 import dev.imagine.core.store.ImageStore;
 import dev.imagine.core.zk.JobStore;
 import dev.imagine.core.zk.Versioned;
+import dev.imagine.core.moderation.ImageClassifier;
+import dev.imagine.core.moderation.ImageModeration;
+import dev.imagine.core.prompt.PromptParser;
 import dev.imagine.kernels.CancellationToken;
 import dev.imagine.kernels.DiffusionModel;
 import dev.imagine.kernels.GeneratedGrid;
@@ -30,17 +33,29 @@ final class JobRunner {
      * it would act. Between writes each step reads its lease, so a cancel still stops it at its next step.
      */
     private static final long PROGRESS_INTERVAL_MILLIS = 500;
+    /** Suffix of the referrer of a grid's final latents (what its variations start from). */
+    static final String LATENTS = "-latents";
 
     private final JobStore store;
     private final ImageStore images;
     private final String worker;
     private final Clock clock;
+    private final ImageModeration moderation;
+    private final java.util.function.LongSupplier seeds;
 
+    /** Without an image check: for tests of the worker protocol with scripted models. */
     JobRunner(JobStore store, ImageStore images, String worker, Clock clock) {
+        this(store, images, worker, clock, new ImageModeration(java.util.List.of()));
+    }
+
+    JobRunner(JobStore store, ImageStore images, String worker, Clock clock, ImageModeration moderation) {
         this.store = store;
         this.images = images;
         this.worker = worker;
         this.clock = clock;
+        this.moderation = moderation;
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        this.seeds = () -> Math.floorMod(random.nextLong(), PromptParser.MAX_SEED + 1);
     }
 
     void run(SlotRuntime slot, String jobId, CancellationToken cancel) throws Exception {
@@ -60,14 +75,20 @@ final class JobRunner {
 
     private void runLocked(SlotRuntime slot, Versioned<JobRecord> assigned, CancellationToken cancel) throws Exception {
         JobSpec spec = assigned.value().spec();
-        DiffusionModel model = slot.model();
-        if (model == null || !model.version().equals(spec.modelVersion())) {
+        if (!slot.holds(spec.modelVersion())) {
             store.requeue(assigned, "slot " + slot.slot() + " no longer holds " + spec.modelVersion(), clock.millis());
             return;
         }
-        GenerationRequest request = new GenerationRequest(spec.prompt(), spec.negativePrompt(), spec.seed(),
-                spec.aspectWidth(), spec.aspectHeight(), spec.quality(), spec.stylize(), spec.chaos());
-        int steps = model.plan(request).steps();
+        Render render;
+        try {
+            render = Render.of(spec, slot, images);
+        } catch (Render.SourceMissing e) {
+            // the parent's image or latents are gone from the store: no attempt anywhere can render this
+            LOG.warn("Job {} cannot start: {}", assigned.value().id(), e.getMessage());
+            store.retry(assigned, new JobStore.Retry(e.getMessage(), true, false), clock.millis());
+            return;
+        }
+        int steps = render.steps();
         // The lease names this claim, not just this participant: a stale run of the same job on another slot of
         // the same participant can then never release the live claim's lease.
         String lease = worker + "#" + slot.slot() + "#" + UUID.randomUUID();
@@ -84,7 +105,7 @@ final class JobRunner {
             return;
         }
         try {
-            carry(slot, model, request, claimed.get(), cancel);
+            carry(slot, render, claimed.get(), cancel);
         } catch (Exception | Error e) {
             // Whatever broke (disk full, ZooKeeper gone past Curator's retries, out of memory), the job goes
             // back through recovery rather than staying claimed by a worker that has given up on it.
@@ -103,8 +124,8 @@ final class JobRunner {
         }
     }
 
-    private void carry(SlotRuntime slot, DiffusionModel model, GenerationRequest request, Versioned<JobRecord> claimed,
-                       CancellationToken cancel) throws Exception {
+    private void carry(SlotRuntime slot, Render render, Versioned<JobRecord> claimed, CancellationToken cancel)
+            throws Exception {
         String id = claimed.value().id();
         LOG.info("Job {} PROCESSING on slot {} ({} steps, seed {})", id, slot.slot(), claimed.value().totalSteps(),
                 claimed.value().spec().seed());
@@ -112,7 +133,7 @@ final class JobRunner {
         try {
             GeneratedGrid grid;
             try {
-                grid = model.generate(request, progress, cancel);
+                grid = render.run(progress, cancel);
             } catch (GenerationCancelledException e) {
                 LOG.info("Job {} cancelled on slot {}", id, slot.slot());
                 return;
@@ -128,9 +149,16 @@ final class JobRunner {
                 LOG.warn("Job {} was taken from slot {} before upload; dropping its grid", id, slot.slot());
                 return;
             }
+            if (refusedByImageCheck(slot, uploading.get(), grid, render)) {
+                return;
+            }
             String key = images.putGrid(id, claimed.value().attempts(), grid.png());
+            String latents = grid.latents().length == 0 ? null
+                    : images.put(GeneratedGrid.encode(grid.latents()), ImageStore.gridReferrer(id, claimed.value().attempts())
+                            + LATENTS, true);
             // Metered here, on the slot: the kernel time of this attempt, charged once in the completing transaction.
             JobRecord completed = uploading.get().value().completed(key, grid.width(), grid.height(), clock.millis())
+                    .withLatents(latents)
                     .metered(grid.elapsedMillis(), claimed.value().spec().lane().fastMillisFor(grid.elapsedMillis()));
             if (store.complete(uploading.get(), completed)) {
                 LOG.info("Job {} COMPLETED on slot {} in {} ms ({}x{}), {} ms of Fast time charged to {}", completed.id(),
@@ -141,5 +169,38 @@ final class JobRunner {
         } finally {
             progress.releasePreviews();
         }
+    }
+
+    /**
+     * The image check, after rendering and before storage: a refused render is never stored nor delivered; the job
+     * renders again with a new seed, up to {@link ImageModeration#MAX_RENDERS} renders, then ends REJECTED. A check
+     * that cannot decide hands the job back (it is retried, and dead-lettered if the check never comes back).
+     *
+     * @return true if the grid must not be delivered (the job has been moved on)
+     */
+    private boolean refusedByImageCheck(SlotRuntime slot, Versioned<JobRecord> uploading, GeneratedGrid grid, Render render)
+            throws Exception {
+        JobRecord job = uploading.value();
+        String refusal;
+        try {
+            refusal = moderation.check(grid.png(), render.isGrid());
+        } catch (ImageClassifier.Unavailable | IllegalArgumentException e) {
+            LOG.error("Job {}: image moderation unavailable on slot {}: {}", job.id(), slot.slot(), e.getMessage());
+            store.retry(uploading, JobStore.Retry.of("image moderation unavailable: " + e.getMessage()), clock.millis());
+            return true;
+        }
+        if (refusal == null) {
+            return false;
+        }
+        long now = clock.millis();
+        JobRecord next = job.rerenders() + 1 >= ImageModeration.MAX_RENDERS
+                ? job.rejected("refused by moderation after " + (job.rerenders() + 1) + " renders; last: " + refusal, now)
+                : job.rerender(seeds.getAsLong(), "render " + (job.rerenders() + 1) + " " + refusal
+                        + "; rendering again with a new seed", now);
+        if (store.moderated(uploading, next)) {
+            LOG.info("Job {} {} ({})", job.id(), next.state() == JobState.REJECTED ? "REJECTED" : "re-queued with a new seed",
+                    refusal);
+        }
+        return true;
     }
 }

@@ -3,6 +3,7 @@ package dev.imagine.participant;
 import dev.imagine.kernels.DiffusionModel;
 import dev.imagine.kernels.ModelPreset;
 import dev.imagine.kernels.ModelRegistry;
+import dev.imagine.kernels.Upscaler;
 import dev.imagine.kernels.ModelStore;
 import dev.imagine.kernels.NullDiffusionModel;
 import dev.imagine.kernels.ops.TensorOps;
@@ -23,6 +24,8 @@ public final class SlotRuntime implements AutoCloseable {
     private final TensorOps ops;
     private final ReentrantLock lock = new ReentrantLock();
     private volatile DiffusionModel model;
+    /** Held instead of a model in the {@link dev.imagine.kernels.ModelRegistry#UPSCALER} state. */
+    private volatile Upscaler upscaler;
     private final boolean nullKernels;
 
     /** @param ops this slot's kernel backend (its device, its thread budget), closed with the slot */
@@ -58,7 +61,13 @@ public final class SlotRuntime implements AutoCloseable {
         lock.lock();
         try {
             long start = System.nanoTime();
-            model = nullKernels ? new NullDiffusionModel(version) : ModelRegistry.load(version, preset, ops, ModelStore.standard());
+            if (ModelRegistry.UPSCALER.equals(version)) {
+                model = null;
+                upscaler = ModelRegistry.upscaler(ops, ModelStore.standard());
+            } else {
+                upscaler = null;
+                model = nullKernels ? new NullDiffusionModel(version) : ModelRegistry.load(version, preset, ops, ModelStore.standard());
+            }
             LOG.info("Slot {} loaded {} ({} preset) in {} ms", slot, version, preset,
                     (System.nanoTime() - start) / 1_000_000);
         } finally {
@@ -69,10 +78,11 @@ public final class SlotRuntime implements AutoCloseable {
     public void unload() {
         lock.lock();
         try {
-            if (model != null) {
-                LOG.info("Slot {} unloaded {}", slot, model.version());
+            if (model != null || upscaler != null) {
+                LOG.info("Slot {} unloaded {}", slot, model != null ? model.version() : ModelRegistry.UPSCALER);
             }
             model = null;
+            upscaler = null;
         } finally {
             lock.unlock();
         }
@@ -81,6 +91,16 @@ public final class SlotRuntime implements AutoCloseable {
     /** The loaded model, for a job that already holds {@link #lock()}. */
     public DiffusionModel model() {
         return model;
+    }
+
+    /** The loaded upscaler, for an upscale job that already holds {@link #lock()}; null unless the slot holds it. */
+    public Upscaler upscaler() {
+        return upscaler;
+    }
+
+    /** Whether the slot holds what a job of {@code version} runs on. */
+    public boolean holds(String version) {
+        return ModelRegistry.UPSCALER.equals(version) ? upscaler != null : model != null && model.version().equals(version);
     }
 
     /** The slot's kernels, for its health check (a job uses them through its model). */

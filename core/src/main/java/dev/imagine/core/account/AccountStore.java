@@ -106,6 +106,25 @@ public final class AccountStore {
         return written[0];
     }
 
+    /**
+     * The user's webhook secret, made on first use for accounts older than webhooks; {@code rotate} replaces it (the
+     * old one stops verifying at once). Returns the secret in force.
+     */
+    public String webhookSecret(String name, boolean rotate) throws Exception {
+        String fresh = ApiKeys.webhookSecret();
+        String[] inForce = new String[1];
+        changeAccount(name, (current, attempt) -> {
+            String secret = current.value().webhookSecret();
+            if (attempt > 0 && fresh.equals(secret) || !rotate && secret != null) {
+                inForce[0] = secret; // ours committed before a lost reply, or there is one and we keep it
+                return null;
+            }
+            inForce[0] = fresh;
+            return List.of(setAccount(current, current.value().withWebhookSecret(fresh)));
+        });
+        return inForce[0];
+    }
+
     /** A further key for the account; returns the key (shown once). */
     public String addKey(String name, long nowMillis) throws Exception {
         String key = ApiKeys.generate();

@@ -42,4 +42,11 @@ public final class ApiKeys {
         return key != null && key.length() == PREFIX.length() + 64 && key.startsWith(PREFIX)
                 && key.substring(PREFIX.length()).chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
     }
+
+    /** A fresh webhook signing secret: 32 random bytes as "whsec_" and 64 hex digits. */
+    public static String webhookSecret() {
+        byte[] bytes = new byte[32];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return "whsec_" + java.util.HexFormat.of().formatHex(bytes);
+    }
 }

@@ -12,6 +12,8 @@ import java.util.List;
  * <p>{@code gpuMillis} is the kernel time the completing attempt measured on its slot; {@code chargedMillis}
  * the Fast time it cost its user (Turbo twice, Relax nothing), charged once, in the completing transaction.
  * {@code preview} is the SHA-256 of the current attempt's latest preview in the image store, set with its progress.
+ * {@code latents} is the image store key of the completed grid's final latents (what a variation or remix starts from);
+ * {@code rerenders} how many grids the image check refused, each rendered again with a new seed.
  * {@code note} tells the user something the scheduler decided, e.g. that Fast time ran out and the job went to Relax.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -38,7 +40,9 @@ public record JobRecord(
         long chargedMillis,
         String note,
         @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Attempt> history,
-        String preview) {
+        String preview,
+        String latents,
+        int rerenders) {
 
     /** Attempts kept in a record: enough for any retry policy, bounded however often a job is replayed. */
     static final int HISTORY_LIMIT = 10;
@@ -49,62 +53,86 @@ public record JobRecord(
 
     public static JobRecord queued(String id, String user, JobSpec spec, long nowMillis) {
         return new JobRecord(id, user, spec, JobState.QUEUED, 0, 0, 0, null, null, null, 0, 0, null,
-                nowMillis, nowMillis, 0, 0, 0, 0, 0, null, List.of(), null);
+                nowMillis, nowMillis, 0, 0, 0, 0, 0, null, List.of(), null, null, 0);
     }
 
     public JobRecord dispatchedTo(String newSlot, long nowMillis) {
         return new JobRecord(id, user, spec, state.checkedMoveTo(JobState.DISPATCHED), attempts, 0, 0,
-                newSlot, null, null, 0, 0, null, submittedAtMillis, queuedAtMillis, nowMillis, 0, 0, gpuMillis, chargedMillis, note, history, null);
+                newSlot, null, null, 0, 0, null, submittedAtMillis, queuedAtMillis, nowMillis, 0, 0, gpuMillis, chargedMillis, note, history, null, latents, rerenders);
     }
 
     public JobRecord processingOn(String newWorker, int steps, long nowMillis) {
         return new JobRecord(id, user, spec, state.checkedMoveTo(JobState.PROCESSING), attempts + 1, 0,
                 steps, slot, newWorker, null, 0, 0, null, submittedAtMillis, queuedAtMillis,
-                dispatchedAtMillis, nowMillis, 0, gpuMillis, chargedMillis, note, history, null);
+                dispatchedAtMillis, nowMillis, 0, gpuMillis, chargedMillis, note, history, null, latents, rerenders);
     }
 
     public JobRecord withProgress(int newStep, int steps) {
         return new JobRecord(id, user, spec, state, attempts, newStep, steps, slot, worker, null, 0, 0, null,
-                submittedAtMillis, queuedAtMillis, dispatchedAtMillis, startedAtMillis, 0, gpuMillis, chargedMillis, note, history, preview);
+                submittedAtMillis, queuedAtMillis, dispatchedAtMillis, startedAtMillis, 0, gpuMillis, chargedMillis, note, history, preview, latents, rerenders);
     }
 
     public JobRecord uploading() {
         return new JobRecord(id, user, spec, state.checkedMoveTo(JobState.UPLOADING), attempts, totalSteps,
                 totalSteps, slot, worker, null, 0, 0, null, submittedAtMillis, queuedAtMillis,
-                dispatchedAtMillis, startedAtMillis, 0, gpuMillis, chargedMillis, note, history, preview);
+                dispatchedAtMillis, startedAtMillis, 0, gpuMillis, chargedMillis, note, history, preview, latents, rerenders);
     }
 
     public JobRecord completed(String path, int width, int height, long nowMillis) {
         return new JobRecord(id, user, spec, state.checkedMoveTo(JobState.COMPLETED), attempts, totalSteps,
                 totalSteps, slot, worker, path, width, height, null, submittedAtMillis, queuedAtMillis,
-                dispatchedAtMillis, startedAtMillis, nowMillis, gpuMillis, chargedMillis, note, history, preview);
+                dispatchedAtMillis, startedAtMillis, nowMillis, gpuMillis, chargedMillis, note, history, preview, latents, rerenders);
     }
 
     /** The kernel time of this attempt and the Fast time it costs, set as the job completes. */
     public JobRecord metered(long measuredGpuMillis, long charge) {
         return new JobRecord(id, user, spec, state, attempts, step, totalSteps, slot, worker, imagePath, imageWidth,
                 imageHeight, error, submittedAtMillis, queuedAtMillis, dispatchedAtMillis, startedAtMillis,
-                completedAtMillis, measuredGpuMillis, charge, note, history, preview);
+                completedAtMillis, measuredGpuMillis, charge, note, history, preview, latents, rerenders);
     }
 
     /** The current attempt's latest preview, stored under {@code sha256}. */
     public JobRecord withPreview(String sha256) {
         return new JobRecord(id, user, spec, state, attempts, step, totalSteps, slot, worker, imagePath, imageWidth,
                 imageHeight, error, submittedAtMillis, queuedAtMillis, dispatchedAtMillis, startedAtMillis,
-                completedAtMillis, gpuMillis, chargedMillis, note, history, sha256);
+                completedAtMillis, gpuMillis, chargedMillis, note, history, sha256, latents, rerenders);
+    }
+
+    /** The completed grid's final latents, stored under {@code key}. */
+    public JobRecord withLatents(String key) {
+        return new JobRecord(id, user, spec, state, attempts, step, totalSteps, slot, worker, imagePath, imageWidth,
+                imageHeight, error, submittedAtMillis, queuedAtMillis, dispatchedAtMillis, startedAtMillis,
+                completedAtMillis, gpuMillis, chargedMillis, note, history, preview, key, rerenders);
+    }
+
+    /**
+     * The image check refused this grid: back to the front of its lane with a new seed, never delivered; the attempt
+     * is not counted against the job (the slot did nothing wrong).
+     */
+    public JobRecord rerender(long newSeed, String reason, long nowMillis) {
+        return new JobRecord(id, user, spec.withSeed(newSeed), state.checkedMoveTo(JobState.QUEUED), attempts - 1, 0, 0,
+                null, null, null, 0, 0, reason, submittedAtMillis, nowMillis, 0, 0, 0, gpuMillis, chargedMillis, note,
+                history, null, null, rerenders + 1);
+    }
+
+    /** Refused by moderation for good (the image check, after its re-renders): nothing is delivered. */
+    public JobRecord rejected(String reason, long nowMillis) {
+        return new JobRecord(id, user, spec, state.checkedMoveTo(JobState.REJECTED), attempts, step, totalSteps,
+                slot, worker, null, 0, 0, reason, submittedAtMillis, queuedAtMillis, dispatchedAtMillis,
+                startedAtMillis, nowMillis, gpuMillis, chargedMillis, note, history, preview, null, rerenders);
     }
 
     /** What the scheduler tells the user about this job (a lane fallback, say). */
     public JobRecord withNote(String newNote) {
         return new JobRecord(id, user, spec, state, attempts, step, totalSteps, slot, worker, imagePath, imageWidth,
                 imageHeight, error, submittedAtMillis, queuedAtMillis, dispatchedAtMillis, startedAtMillis,
-                completedAtMillis, gpuMillis, chargedMillis, newNote, history, preview);
+                completedAtMillis, gpuMillis, chargedMillis, newNote, history, preview, latents, rerenders);
     }
 
     /** Back to its lane after a lost lease or a vanished slot; the spec (and so the seed) is kept. */
     public JobRecord requeued(String reason, long nowMillis) {
         return new JobRecord(id, user, spec, state.checkedMoveTo(JobState.QUEUED), attempts, 0, 0, null, null,
-                null, 0, 0, reason, submittedAtMillis, nowMillis, 0, 0, 0, gpuMillis, chargedMillis, note, history, null);
+                null, 0, 0, reason, submittedAtMillis, nowMillis, 0, 0, 0, gpuMillis, chargedMillis, note, history, null, latents, rerenders);
     }
 
     /**
@@ -120,25 +148,25 @@ public record JobRecord(
         }
         return new JobRecord(id, user, spec, state, number, step, totalSteps, slot, worker, imagePath, imageWidth,
                 imageHeight, error, submittedAtMillis, queuedAtMillis, dispatchedAtMillis, startedAtMillis,
-                completedAtMillis, gpuMillis, chargedMillis, note, longer, preview);
+                completedAtMillis, gpuMillis, chargedMillis, note, longer, preview, latents, rerenders);
     }
 
     /** Out of the dead-letter queue, back to the front of its lane with its attempts reset; the history stays. */
     public JobRecord replayed(long nowMillis) {
         return new JobRecord(id, user, spec, state.checkedMoveTo(JobState.QUEUED), 0, 0, 0, null, null, null, 0, 0,
-                null, submittedAtMillis, nowMillis, 0, 0, 0, gpuMillis, chargedMillis, note, history, null);
+                null, submittedAtMillis, nowMillis, 0, 0, 0, gpuMillis, chargedMillis, note, history, null, latents, rerenders);
     }
 
     /** Stopped by an operator; the slot and worker it had stay on record for the audit trail. */
     public JobRecord cancelled(String reason, long nowMillis) {
         return new JobRecord(id, user, spec, state.checkedMoveTo(JobState.CANCELLED), attempts, step, totalSteps,
                 slot, worker, null, 0, 0, reason, submittedAtMillis, queuedAtMillis, dispatchedAtMillis,
-                startedAtMillis, nowMillis, gpuMillis, chargedMillis, note, history, preview);
+                startedAtMillis, nowMillis, gpuMillis, chargedMillis, note, history, preview, latents, rerenders);
     }
 
     public JobRecord failed(String reason, long nowMillis) {
         return new JobRecord(id, user, spec, state.checkedMoveTo(JobState.FAILED), attempts, step, totalSteps,
                 slot, worker, null, 0, 0, reason, submittedAtMillis, queuedAtMillis, dispatchedAtMillis,
-                startedAtMillis, nowMillis, gpuMillis, chargedMillis, note, history, preview);
+                startedAtMillis, nowMillis, gpuMillis, chargedMillis, note, history, preview, latents, rerenders);
     }
 }

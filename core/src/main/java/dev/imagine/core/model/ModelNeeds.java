@@ -16,7 +16,9 @@ public record ModelNeeds(String version, int deviceMemoryMb, long gpuMillisPerJo
 
     private static final Map<String, ModelNeeds> DEFAULTS = Map.of(
             "v6", new ModelNeeds("v6", 16_384, 40_000, 8_000),
-            "v8", new ModelNeeds("v8", 8_192, 12_000, 5_000));
+            "v8", new ModelNeeds("v8", 8_192, 12_000, 5_000),
+            // the 2x super-resolution net: a few convolutions, no transformer
+            "upscaler", new ModelNeeds("upscaler", 2_048, 2_000, 1_000));
 
     /** The needs of a version; an unknown one is assumed to need what v8 does. */
     public static ModelNeeds of(String version) {

@@ -45,6 +45,7 @@ public final class PromptParser {
             throw new PromptException("prompt", "prompt is " + raw.length() + " characters; the limit is "
                     + MAX_PROMPT_CHARS);
         }
+        rejectControlCharacters(raw);
         List<String> tokens = List.of(raw.trim().split("\\s+"));
         int i = 0;
         StringBuilder text = new StringBuilder();
@@ -70,6 +71,24 @@ public final class PromptParser {
             spec.apply(canonical, flag, values);
         }
         return spec.build();
+    }
+
+    /**
+     * Control characters (newlines and tabs included: a prompt is one line) and unpaired surrogates have no place in a
+     * prompt; they hide text from people reading logs and galleries, so they are refused, not stripped.
+     */
+    private static void rejectControlCharacters(String raw) {
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            boolean unpaired = Character.isHighSurrogate(c)
+                    ? i + 1 >= raw.length() || !Character.isLowSurrogate(raw.charAt(i + 1))
+                    : Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(raw.charAt(i - 1)));
+            if (Character.getType(c) == Character.CONTROL || unpaired) {
+                throw new PromptException("prompt", String.format(java.util.Locale.ROOT,
+                        "prompt has a %s (U+%04X) at character %d; prompts are one line of text: remove it",
+                        unpaired ? "lone surrogate" : "control character", (int) c, i + 1));
+            }
+        }
     }
 
     private static String canonical(String flag) {

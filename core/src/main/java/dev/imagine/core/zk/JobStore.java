@@ -64,7 +64,7 @@ public final class JobStore {
     /** Creates the fixed parents once; safe to call from every process at start. */
     public void ensureLayout() throws Exception {
         List<String> parents = new ArrayList<>(List.of(ZkPaths.JOBS, ZkPaths.ASSIGN, ZkPaths.LEASES, ZkPaths.USERS, ZkPaths.KEYS, ZkPaths.DLQ,
-                ZkPaths.FAILURES, ZkPaths.BREAKERS, ZkPaths.FINISHED));
+                ZkPaths.FAILURES, ZkPaths.BREAKERS, ZkPaths.FINISHED, ZkPaths.WEBHOOKS));
         for (Lane lane : Lane.values()) {
             parents.add(ZkPaths.lane(lane));
         }
@@ -150,21 +150,28 @@ public final class JobStore {
      * authentication did): when it is still current, the submission costs no further read.
      */
     public JobRecord submit(String user, Admission admission, Versioned<Account> firstGuess) throws Exception {
-        return submit(user, admission, firstGuess, null);
+        return submit(user, admission, firstGuess, List.<CreatedWithJob>of());
     }
 
     /**
-     * An idempotency record written in the submission's own transaction, so that one key makes at most one
-     * job: a second submission with the key fails on the record's create (NodeExists) and writes nothing.
+     * A znode created in the submission's own transaction: an idempotency record (one key makes at most one job: a
+     * second submission with the key fails on the record's create, NodeExists, and writes nothing), or the job's
+     * webhook in the outbox (it exists exactly when the job does).
      *
-     * @param path znode of the key ({@link ZkPaths#idempotency}); its parent must exist
+     * @param path its path; the parent must exist
      * @param data what to keep under it, made from the job as admitted (e.g. the answer to replay)
      */
-    public record IdempotencyRecord(String path, java.util.function.Function<JobRecord, byte[]> data) {
+    public record CreatedWithJob(String path, java.util.function.Function<JobRecord, byte[]> data) {
     }
 
-    /** As above, with an {@link IdempotencyRecord} (or null) in the same transaction. */
-    public JobRecord submit(String user, Admission admission, Versioned<Account> firstGuess, IdempotencyRecord idempotency)
+    /** As above, with an extra znode (or null) in the same transaction. */
+    public JobRecord submit(String user, Admission admission, Versioned<Account> firstGuess, CreatedWithJob extra)
+            throws Exception {
+        return submit(user, admission, firstGuess, extra == null ? List.of() : List.of(extra));
+    }
+
+    /** As above, with any number of extra znodes in the same transaction. */
+    public JobRecord submit(String user, Admission admission, Versioned<Account> firstGuess, List<CreatedWithJob> extras)
             throws Exception {
         for (int attempt = 0; attempt < ACCOUNT_RETRIES; attempt++) {
             Versioned<Account> account = attempt == 0 && firstGuess != null ? firstGuess : accounts.require(user);
@@ -172,8 +179,8 @@ public final class JobStore {
             List<CuratorOp> ops = submitOps(admitted.job());
             ops.add(zk.transactionOp().setData().withVersion(account.version())
                     .forPath(ZkPaths.user(user), Json.write(admitted.account())));
-            if (idempotency != null) {
-                ops.add(zk.transactionOp().create().forPath(idempotency.path(), idempotency.data().apply(admitted.job())));
+            for (CreatedWithJob extra : extras) {
+                ops.add(zk.transactionOp().create().forPath(extra.path(), extra.data().apply(admitted.job())));
             }
             try {
                 zk.transaction().forOperations(ops);
@@ -388,6 +395,23 @@ public final class JobStore {
                         zk.transactionOp().delete().forPath(ZkPaths.busy(completed.slot())),
                         finishedOp(completed.id())))
                 || alreadyWritten(completed, completed.slot());
+    }
+
+    /**
+     * The image check refused an uploading grid: {@code next} is either the job QUEUED again with a new seed (to the
+     * front of its lane: it has waited its turn once) or REJECTED for good (marked finished). Lease, assignment and
+     * the slot's busy marker go in the same transaction, as in {@link #complete}; nothing is charged.
+     */
+    public boolean moderated(Versioned<JobRecord> uploading, JobRecord next) throws Exception {
+        JobRecord current = uploading.value();
+        boolean again = next.state() == JobState.QUEUED;
+        List<CuratorOp> ops = new ArrayList<>(List.of(setRecord(uploading, next),
+                zk.transactionOp().delete().forPath(ZkPaths.lease(current.id())),
+                zk.transactionOp().delete().forPath(ZkPaths.assignment(current.slot(), current.id())),
+                zk.transactionOp().delete().forPath(ZkPaths.busy(current.slot()))));
+        ops.add(again ? laneEntryOp(next, true) : finishedOp(current.id()));
+        return commitCounted(current.user(), a -> again ? a.withCounts(1, -1) : a.withCounts(0, -1), ops)
+                || alreadyWritten(next, current.slot());
     }
 
     /**

@@ -22,6 +22,9 @@ import dev.imagine.core.job.Lane;
  * /dlq/&lt;id&gt;                a dead letter: a job that used up its attempts, with its whole context
  * /failures/&lt;slot&gt;/f-&lt;seq&gt;  one failure blamed on a slot (kernel error, no progress, no claim), for its breaker
  * /breakers/&lt;slot&gt;         an open circuit breaker: the slot is disabled until a health check passes
+ * /finished/&lt;id&gt;           a finished job the archiver has not handed to PostgreSQL yet
+ * /webhooks/&lt;id&gt;           a job's completion webhook, created with the job, deleted once delivered (or given up)
+ * /leader/webhooks         LeaderLatch of the one API process delivering webhooks
  * </pre>
  */
 public final class ZkPaths {
@@ -43,6 +46,9 @@ public final class ZkPaths {
     public static final String BREAKERS = "/breakers";
     /** One empty node per finished job, made by the transaction that finished it: what the archiver hands over. */
     public static final String FINISHED = "/finished";
+    /** The outbox of completion webhooks: one child per job submitted with a {@code callbackUrl}. */
+    public static final String WEBHOOKS = "/webhooks";
+    public static final String WEBHOOKS_LEADER = "/leader/webhooks";
     /** The child of a slot's assignment folder that says its worker is busy; never a job id (ids have no '~'). */
     public static final String BUSY = "~busy";
 
@@ -52,6 +58,10 @@ public final class ZkPaths {
     public static final String REQUEUED_ENTRY = "r-";
 
     private ZkPaths() {
+    }
+
+    public static String webhook(String id) {
+        return WEBHOOKS + "/" + id;
     }
 
     public static String job(String id) {

@@ -74,4 +74,25 @@ class PromptParserTest {
                 .isInstanceOf(PromptException.class)
                 .hasMessageContaining("limit is 4000");
     }
+
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> controlCharacters() {
+        return java.util.stream.Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of("a red\nfox", "U+000A", 6),
+                org.junit.jupiter.params.provider.Arguments.of("a red\tfox", "U+0009", 6),
+                org.junit.jupiter.params.provider.Arguments.of("fox" + (char) 7 + " in snow", "U+0007", 4),
+                org.junit.jupiter.params.provider.Arguments.of("fox " + (char) 0xD83E, "U+D83E", 5));
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @org.junit.jupiter.params.provider.MethodSource("controlCharacters")
+    void refusesControlCharactersAndLoneSurrogatesSayingWhere(String prompt, String code, int position) {
+        assertThatThrownBy(() -> parser.parse(prompt, Lane.FAST))
+                .isInstanceOfSatisfying(PromptException.class, e -> assertThat(e.field()).isEqualTo("prompt"))
+                .hasMessageContaining(code).hasMessageContaining("at character " + position);
+    }
+
+    @Test
+    void keepsEmojiAndAccentedLetters() {
+        assertThat(parser.parse("a café fox 🦊", Lane.FAST).prompt()).isEqualTo("a café fox 🦊");
+    }
 }
