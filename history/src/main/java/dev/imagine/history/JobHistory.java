@@ -24,11 +24,11 @@ public final class JobHistory {
     private static final String COLUMNS = "id, user_name, state, prompt, negative_prompt, model_version, aspect_width, "
             + "aspect_height, seed, quality, stylize, chaos, lane, plan, attempts, slot, worker, image_sha256, image_width, "
             + "image_height, error, note, submitted_at_millis, queued_at_millis, dispatched_at_millis, started_at_millis, "
-            + "completed_at_millis, gpu_millis, charged_millis, archived_at_millis, record";
+            + "completed_at_millis, gpu_millis, charged_millis, archived_at_millis, parent_id, action, record";
     private static final String VALUES = ":id, :user, :state, :prompt, :negative, :model, :aspectWidth, :aspectHeight, "
             + ":seed, :quality, :stylize, :chaos, :lane, :plan, :attempts, :slot, :worker, :image, :width, :height, :error, "
             + ":note, :submittedAt, :queuedAt, :dispatchedAt, :startedAt, :completedAt, :gpuMillis, :chargedMillis, "
-            + ":archivedAt, CAST(:record AS jsonb)";
+            + ":archivedAt, :parentId, :action, CAST(:record AS jsonb)";
     private static final String UPSERT = "INSERT INTO jobs (" + COLUMNS + ") VALUES (" + VALUES + ") "
             + "ON CONFLICT (id) DO UPDATE SET state = excluded.state, plan = COALESCE(excluded.plan, jobs.plan), "
             + "attempts = excluded.attempts, slot = excluded.slot, worker = excluded.worker, "
@@ -232,6 +232,8 @@ public final class JobHistory {
                 .bind("completedAt", nullIfZero(job.completedAtMillis()))
                 .bind("gpuMillis", job.gpuMillis()).bind("chargedMillis", job.chargedMillis())
                 .bind("archivedAt", nullIfZero(archivedAt))
+                .bind("parentId", spec.derivation() == null ? null : spec.derivation().parentId())
+                .bind("action", spec.derivation() == null ? null : spec.derivation().action())
                 .bind("record", new String(Json.write(job), StandardCharsets.UTF_8));
     }
 

@@ -72,6 +72,21 @@ class JobHistoryTest {
     }
 
     @Test
+    void anActionsJobIsStoredWithItsParentAndAction() {
+        JobRecord parent = job("parent-1", "erin", "a heron", 1_000);
+        JobSpec derived = parent.spec().withSeed(8).derivedFrom(new JobSpec.Derivation("parent-1", "variation", 2, 0.7,
+                "latents-sha"), parent.spec().modelVersion());
+        JobRecord child = JobRecord.queued("child-1", "erin", derived, 2_000);
+
+        history.writeSubmitted(List.of(child));
+
+        assertThat(history.find("child-1").orElseThrow().spec().derivation().index()).isEqualTo(2);
+        String row = jdbi.withHandle(h -> h.createQuery("SELECT parent_id || ' ' || action FROM jobs WHERE id = 'child-1'")
+                .mapTo(String.class).one());
+        assertThat(row).isEqualTo("parent-1 variation");
+    }
+
+    @Test
     void aSubmissionNeverOverwritesWhatTheArchiverWrote() {
         JobRecord queued = job("late-1", "dave", "a late api write", 5_000);
         JobRecord done = completed(queued, 1_000, 1_000);
