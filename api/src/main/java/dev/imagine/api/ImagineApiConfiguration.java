@@ -46,6 +46,82 @@ public class ImagineApiConfiguration extends Configuration {
     @jakarta.validation.constraints.NotNull
     private ImageSettings images = new ImageSettings();
 
+    @jakarta.validation.Valid
+    @jakarta.validation.constraints.NotNull
+    private ModerationSettings moderation = new ModerationSettings();
+
+    @jakarta.validation.Valid
+    @jakarta.validation.constraints.NotNull
+    private WebhookSettings webhooks = new WebhookSettings();
+
+    /** Request bodies above this are a 413. */
+    @Min(1024)
+    private long maxBodyBytes = 64 * 1024;
+
+    /** The prompt filter: the shipped policy unless {@code policyFile} names the operator's (re-read when it changes). */
+    public static final class ModerationSettings {
+        @JsonProperty
+        public String policyFile;
+    }
+
+    /** Completion webhooks: the URL rules and the retry schedule. */
+    public static final class WebhookSettings {
+        /** Loopback and private addresses are refused unless this is on (the development config has it on). */
+        @JsonProperty
+        public boolean allowPrivateAddresses = false;
+
+        @Min(10)
+        @JsonProperty
+        public long pollMillis = 500;
+
+        @Min(1)
+        @JsonProperty
+        public long initialBackoffMillis = 1_000;
+
+        @Min(1)
+        @JsonProperty
+        public long maxBackoffMillis = 3_600_000;
+
+        /** Retried for this long after the job finished (at least a day). */
+        @Min(24)
+        @JsonProperty
+        public long giveUpAfterHours = 72;
+
+        @Min(100)
+        @JsonProperty
+        public long timeoutMillis = 10_000;
+    }
+
+    @JsonProperty
+    public ModerationSettings getModeration() {
+        return moderation;
+    }
+
+    @JsonProperty
+    public void setModeration(ModerationSettings moderation) {
+        this.moderation = moderation;
+    }
+
+    @JsonProperty
+    public WebhookSettings getWebhooks() {
+        return webhooks;
+    }
+
+    @JsonProperty
+    public void setWebhooks(WebhookSettings webhooks) {
+        this.webhooks = webhooks;
+    }
+
+    @JsonProperty
+    public long getMaxBodyBytes() {
+        return maxBodyBytes;
+    }
+
+    @JsonProperty
+    public void setMaxBodyBytes(long maxBodyBytes) {
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
     /** How long a finished job stays in ZooKeeper before the archiver removes it (it is in PostgreSQL at once). */
     public static final class HistorySettings {
         @Min(0)

@@ -29,6 +29,19 @@ import dev.imagine.api.errors.JsonErrorHandler;
 import dev.imagine.api.errors.UnknownRouteMapper;
 import dev.imagine.api.health.DeadLetterHealthCheck;
 import dev.imagine.api.health.ZooKeeperHealthCheck;
+import dev.imagine.api.health.DispatcherLeaderHealthCheck;
+import dev.imagine.api.health.ImageStoreHealthCheck;
+import dev.imagine.api.health.ModerationHealthCheck;
+import dev.imagine.api.core.Actions;
+import dev.imagine.api.core.JobLookup;
+import dev.imagine.api.core.SubmissionMetrics;
+import dev.imagine.api.errors.BodyLimitFilter;
+import dev.imagine.api.errors.StrictJson;
+import dev.imagine.api.moderation.TextModeration;
+import dev.imagine.api.resources.ActionsResource;
+import dev.imagine.api.resources.EventsResource;
+import dev.imagine.api.webhooks.CallbackUrls;
+import dev.imagine.api.webhooks.WebhookDelivery;
 import dev.imagine.api.resources.HealthResource;
 import dev.imagine.api.resources.ImagineResource;
 import dev.imagine.api.resources.JobsResource;
@@ -89,6 +102,8 @@ public class ImagineApplication extends Application<ImagineApiConfiguration> {
 
     @Override
     public void run(ImagineApiConfiguration config, Environment environment) throws Exception {
+        // Request bodies only: the configuration has been read by now, with its own (lenient) rules for overrides.
+        StrictJson.apply(environment.getObjectMapper());
         ZooKeeperConnection zk = new ZooKeeperConnection(config.getZkAddress(),
                 Duration.ofMillis(config.getZkSessionTimeoutMillis()));
         environment.lifecycle().manage(zk);
@@ -101,7 +116,14 @@ public class ImagineApplication extends Application<ImagineApiConfiguration> {
         environment.lifecycle().manage(users);
         LanesCache lanes = new LanesCache(zk);
         environment.lifecycle().manage(lanes);
-        JobSubmitter submitter = new JobSubmitter(parser, zk, lanes, clock, config.getMaxRelaxDepth(), cluster);
+        TextModeration moderation = new TextModeration(config.getModeration().policyFile == null ? null
+                : Path.of(config.getModeration().policyFile));
+        environment.lifecycle().manage(moderation);
+        moderation.start(); // before the first request: fail closed from the start, not open until it loads
+        SubmissionMetrics metrics = new SubmissionMetrics(environment.metrics(), lanes);
+        ImagineApiConfiguration.WebhookSettings hooks = config.getWebhooks();
+        JobSubmitter submitter = new JobSubmitter(parser, zk, lanes, clock, config.getMaxRelaxDepth(), cluster)
+                .withFrontChecks(moderation, new CallbackUrls(hooks.allowPrivateAddresses), metrics);
         ImageStore images = new ImageStore(Path.of(config.getImageDir()).toAbsolutePath());
         ImageLinks links = new ImageLinks(linkKey(config.getImages()), Duration.ofSeconds(config.getImages().linkLifetimeSeconds),
                 clock);
@@ -117,12 +139,23 @@ public class ImagineApplication extends Application<ImagineApiConfiguration> {
         // Refusals Jetty makes before any resource runs (malformed URIs, unknown paths) answer in the API's JSON too.
         environment.getApplicationContext().setErrorHandler(new JsonErrorHandler());
         environment.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(new JsonErrorHandler()));
+        environment.jersey().register(new BodyLimitFilter(config.getMaxBodyBytes()));
         environment.jersey().register(new ApiKeyFilter(zk));
+        JobLookup lookup = new JobLookup(zk, history);
+        environment.jersey().register(new ActionsResource(lookup, new Actions(parser,
+                () -> Math.floorMod(seeds.nextLong(), PromptParser.MAX_SEED + 1)), submitter));
+        environment.jersey().register(new EventsResource(zk, lookup, links, environment.getObjectMapper()));
+        environment.lifecycle().manage(new WebhookDelivery(zk, lookup, links, new WebhookDelivery.Settings(
+                Duration.ofMillis(hooks.pollMillis), Duration.ofMillis(hooks.initialBackoffMillis),
+                Duration.ofMillis(hooks.maxBackoffMillis), Duration.ofHours(hooks.giveUpAfterHours),
+                Duration.ofMillis(hooks.timeoutMillis), hooks.allowPrivateAddresses), clock,
+                "api-" + ProcessHandle.current().pid(), environment.getObjectMapper()));
         environment.jersey().register(new ImagineResource(submitter, Lane.parse(config.getDefaultMode())));
         environment.jersey().register(new JobsResource(zk, images, estimates, clock, history, links));
         environment.jersey().register(new HistoryResource(history, zk, links));
         environment.jersey().register(new ImagesResource(images, links));
         environment.jersey().register(new MeResource(zk, clock));
+        environment.jersey().register(new dev.imagine.api.resources.OpenApiResource());
         environment.jersey().register(new HealthResource(zk, lanes));
         environment.jersey().register(new LimitExceededMapper());
         environment.jersey().register(new UnknownRouteMapper());
@@ -131,6 +164,9 @@ public class ImagineApplication extends Application<ImagineApiConfiguration> {
         environment.jersey().register(new InvalidJsonMapper());
         environment.jersey().register(new ZooKeeperUnavailableMapper());
         environment.healthChecks().register("zookeeper", new ZooKeeperHealthCheck(zk));
+        environment.healthChecks().register("dispatcher-leader", new DispatcherLeaderHealthCheck(zk));
+        environment.healthChecks().register("image-store", new ImageStoreHealthCheck(images.root()));
+        environment.healthChecks().register("moderation", new ModerationHealthCheck(moderation, zk));
         DeadLetterHealthCheck deadLetters = new DeadLetterHealthCheck(zk);
         environment.healthChecks().register("dead-letters", deadLetters);
         environment.metrics().register("imagine.dlq.depth", (Gauge<Integer>) () -> {

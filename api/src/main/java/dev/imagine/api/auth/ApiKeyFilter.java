@@ -15,7 +15,8 @@ import jakarta.ws.rs.core.Response;
 import java.util.Optional;
 
 /**
- * Every {@code /v1/...} call but {@code /v1/health} needs {@code Authorization: Bearer <key>}. A missing,
+ * Every {@code /v1/...} call but {@code /v1/health}, {@code /v1/openapi.json} and signed image links needs
+ * {@code Authorization: Bearer <key>}. A missing,
  * malformed, unknown or revoked key is a 401 whose message says what to send; the caller's account is then
  * available to resources through {@link Caller}.
  */
@@ -33,7 +34,7 @@ public final class ApiKeyFilter implements ContainerRequestFilter {
     public void filter(ContainerRequestContext request) throws java.io.IOException {
         String path = request.getUriInfo().getPath().replaceAll("^/+", "");
         // Image links carry their own signature (ImageLinks): shareable without a key.
-        if (!path.startsWith("v1/") || path.equals("v1/health") || path.startsWith("v1/images/")) {
+        if (!path.startsWith("v1/") || path.equals("v1/health") || path.equals("v1/openapi.json") || path.startsWith("v1/images/")) {
             return;
         }
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);

@@ -18,7 +18,7 @@ import org.apache.zookeeper.data.Stat;
 /**
  * {@code Idempotency-Key} on {@code POST /v1/imagine}: the same key from the same user within 24 h answers
  * with the first submission's body (200) and makes no second job. The key's record is created in the
- * submission's own transaction ({@link JobStore.IdempotencyRecord}), so two racing requests make one job;
+ * submission's own transaction ({@link JobStore.CreatedWithJob}), so two racing requests make one job;
  * a record older than the retention is replaced.
  */
 public final class Idempotency {

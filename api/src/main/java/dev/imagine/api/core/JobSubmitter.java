@@ -14,7 +14,12 @@ import dev.imagine.core.job.JobState;
 import dev.imagine.core.zk.JobStore;
 import dev.imagine.core.zk.Json;
 import dev.imagine.core.zk.ZkPaths;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import dev.imagine.api.moderation.TextModeration;
+import dev.imagine.api.webhooks.CallbackUrls;
+import dev.imagine.api.webhooks.OutboxEntry;
 import org.apache.zookeeper.KeeperException;
 import dev.imagine.core.zk.Versioned;
 import java.time.Clock;
@@ -36,6 +41,9 @@ public final class JobSubmitter {
     private final int maxRelaxDepth;
     private final ClusterView cluster;
     private java.util.function.Consumer<JobRecord> accepted = job -> { };
+    private TextModeration moderation;
+    private CallbackUrls callbacks;
+    private SubmissionMetrics metrics;
 
     public JobSubmitter(PromptParser parser, ZooKeeperConnection zk, LanesCache lanes, Clock clock, int maxRelaxDepth,
                         ClusterView cluster) {
@@ -57,30 +65,88 @@ public final class JobSubmitter {
     public record Submission(SubmitResponse response, boolean replayed) {
     }
 
+    /** The checks before the queue that are not the plan's: the prompt filter and the callback URL's rules. */
+    public JobSubmitter withFrontChecks(TextModeration moderation, CallbackUrls callbacks, SubmissionMetrics metrics) {
+        this.moderation = moderation;
+        this.callbacks = callbacks;
+        this.metrics = metrics;
+        return this;
+    }
+
     /** @param idempotencyKey the request's {@code Idempotency-Key}, or null */
     public Submission submit(String prompt, String mode, Lane requested, Versioned<Account> authenticated,
                              String idempotencyKey) throws Exception {
+        return submit(prompt, mode, requested, null, authenticated, idempotencyKey);
+    }
+
+    /** A prompt, with its optional callback URL. */
+    public Submission submit(String prompt, String mode, Lane requested, String callbackUrl,
+                             Versioned<Account> authenticated, String idempotencyKey) throws Exception {
+        String fingerprint = Idempotency.fingerprint(callbackUrl == null ? prompt : prompt + "\u0000" + callbackUrl, mode);
+        return accept(() -> parser.parse(prompt, requested), prompt, fingerprint, callbackUrl, authenticated, idempotencyKey);
+    }
+
+    /**
+     * A job made from an earlier one (an action): its spec is built by the caller from the parent; the same filter,
+     * limits and charge apply as to any job. {@code text} is what the filter reads (a remix's new prompt).
+     */
+    public Submission submitDerived(JobSpec spec, String text, String fingerprint, String callbackUrl,
+                                    Versioned<Account> authenticated, String idempotencyKey) throws Exception {
+        return accept(() -> spec, text, Idempotency.fingerprint(fingerprint, callbackUrl), callbackUrl, authenticated,
+                idempotencyKey);
+    }
+
+    private Submission accept(java.util.function.Supplier<JobSpec> specs, String text, String fingerprint,
+                              String callbackUrl, Versioned<Account> authenticated, String idempotencyKey)
+            throws Exception {
+        long start = System.nanoTime();
+        try {
+            Submission submission = acceptChecked(specs, text, fingerprint, callbackUrl, authenticated, idempotencyKey);
+            if (metrics != null && !submission.replayed()) {
+                metrics.accepted(start);
+            }
+            return submission;
+        } catch (RuntimeException refused) {
+            if (metrics != null) {
+                metrics.refused(refused);
+            }
+            throw refused;
+        }
+    }
+
+    private Submission acceptChecked(java.util.function.Supplier<JobSpec> specs, String text, String fingerprint,
+                                     String callbackUrl, Versioned<Account> authenticated, String idempotencyKey)
+            throws Exception {
+        List<JobStore.CreatedWithJob> extras = new ArrayList<>();
+        if (callbackUrl != null) {
+            if (callbacks == null) {
+                throw new ApiException(400, "this API delivers no webhooks; submit without callbackUrl", "callbackUrl");
+            }
+            callbacks.check(callbackUrl);
+            long now = clock.millis();
+            String user = authenticated.value().name();
+            extras.add(new JobStore.CreatedWithJob(null, job -> Json.write(OutboxEntry.create(callbackUrl, user, now))));
+        }
         if (idempotencyKey == null) {
-            return new Submission(responseOf(submit(prompt, requested, authenticated, null)), false);
+            return new Submission(responseOf(queue(specs, text, authenticated, extras)), false);
         }
         Idempotency.validate(idempotencyKey);
         String user = authenticated.value().name();
         String path = Idempotency.path(user, idempotencyKey);
-        String request = Idempotency.fingerprint(prompt, mode);
-        Optional<SubmitResponse> earlier = Idempotency.replay(zk.client(), path, request, clock.millis());
+        Optional<SubmitResponse> earlier = Idempotency.replay(zk.client(), path, fingerprint, clock.millis());
         if (earlier.isPresent()) {
             return new Submission(earlier.get(), true);
         }
         JobStore store = new JobStore(zk.client());
         store.ensureParent(ZkPaths.idempotencyFolder(user));
         long now = clock.millis();
-        JobStore.IdempotencyRecord record = new JobStore.IdempotencyRecord(path,
-                job -> Json.write(new Idempotency.Stored(request, now, responseOf(job))));
+        extras.add(new JobStore.CreatedWithJob(path,
+                job -> Json.write(new Idempotency.Stored(fingerprint, now, responseOf(job)))));
         try {
-            return new Submission(responseOf(submit(prompt, requested, authenticated, record)), false);
+            return new Submission(responseOf(queue(specs, text, authenticated, extras)), false);
         } catch (KeeperException.NodeExistsException raced) {
             // A concurrent request with the same key won the create: answer with its job.
-            return new Submission(Idempotency.replay(zk.client(), path, request, now).orElseThrow(() -> raced), true);
+            return new Submission(Idempotency.replay(zk.client(), path, fingerprint, now).orElseThrow(() -> raced), true);
         }
     }
 
@@ -89,10 +155,13 @@ public final class JobSubmitter {
                 job.note(), "/v1/jobs/" + job.id());
     }
 
-    private JobRecord submit(String prompt, Lane requested, Versioned<Account> authenticated,
-                             JobStore.IdempotencyRecord idempotency) throws Exception {
+    private JobRecord queue(java.util.function.Supplier<JobSpec> specs, String text, Versioned<Account> authenticated,
+                            List<JobStore.CreatedWithJob> extras) throws Exception {
         Account caller = authenticated.value();
-        JobSpec spec = parser.parse(prompt, requested);
+        JobSpec spec = specs.get();
+        if (moderation != null) {
+            moderation.check(text);
+        }
         cluster.check(spec.modelVersion());
         if (spec.lane() == Lane.RELAX && !caller.plan().relaxIncluded()) {
             throw new ApiException(403, "Relax mode is not part of the " + caller.plan().key()
@@ -105,8 +174,11 @@ public final class JobSubmitter {
         boolean mayRelax = spec.lane() == Lane.RELAX || caller.fastMillisLeft(now) <= 0;
         int relaxDepth = mayRelax ? lanes.depth(Lane.RELAX) : 0;
         String id = JobIds.next(now);
+        // the webhook's outbox entry is named after the job, known only now
+        List<JobStore.CreatedWithJob> named = extras.stream()
+                .map(e -> e.path() == null ? new JobStore.CreatedWithJob(ZkPaths.webhook(id), e.data()) : e).toList();
         JobRecord job = store.submit(caller.name(), account -> admit(account, spec, id, now, relaxDepth), authenticated,
-                idempotency);
+                named);
         accepted.accept(job);
         return job;
     }
@@ -125,7 +197,7 @@ public final class JobSubmitter {
                         + hours(plan.fastMillisPerMonth()) + " h on the " + plan.key() + " plan) is used up; it renews on "
                         + nextMonth(now) + " UTC", secondsToNextMonth(now));
             }
-            admitted = withLane(spec, Lane.RELAX);
+            admitted = spec.withLane(Lane.RELAX);
             note = "Fast time used up this month: moved from " + spec.lane().pathName() + " to relax";
         }
         if (admitted.lane() == Lane.RELAX && relaxDepth >= maxRelaxDepth) {
@@ -134,11 +206,6 @@ public final class JobSubmitter {
         }
         JobRecord job = JobRecord.queued(id, account.name(), admitted, now).withNote(note);
         return new JobStore.Admitted(job, account.withCounts(1, 0));
-    }
-
-    private static JobSpec withLane(JobSpec s, Lane lane) {
-        return new JobSpec(s.prompt(), s.negativePrompt(), s.modelVersion(), s.aspectWidth(), s.aspectHeight(), s.seed(),
-                s.quality(), s.stylize(), s.chaos(), lane);
     }
 
     private static String hours(long millis) {

@@ -36,7 +36,12 @@ public record JobView(
         String thumbnailUrl,
         Integer width,
         Integer height,
-        Timings timings) {
+        Timings timings,
+        String parentId,
+        String action,
+        Integer index,
+        String previewUrl,
+        Integer rerenders) {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Timings(long submittedAtMillis, Long queueWaitMillis, Long processingMillis, Long totalMillis) {
@@ -70,6 +75,14 @@ public record JobView(
                 done && links != null ? links.link(job.imagePath() + ".png") : null,
                 done && links != null ? links.link(job.imagePath() + ".jpg") : null,
                 done ? job.imageWidth() : null, done ? job.imageHeight() : null,
-                new Timings(job.submittedAtMillis(), wait, processing, total));
+                new Timings(job.submittedAtMillis(), wait, processing, total),
+                job.spec().derivation() == null ? null : job.spec().derivation().parentId(),
+                job.spec().derivation() == null ? null : job.spec().derivation().action(),
+                job.spec().derivation() == null || job.spec().derivation().index() == 0 ? null
+                        : job.spec().derivation().index(),
+                // the hash in the query makes each new preview a new URL (no cache serves an old one)
+                !job.state().isTerminal() && job.preview() != null
+                        ? "/v1/jobs/" + job.id() + "/preview.png?v=" + job.preview().substring(0, 12) : null,
+                job.rerenders() == 0 ? null : job.rerenders());
     }
 }

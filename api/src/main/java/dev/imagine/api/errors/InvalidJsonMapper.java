@@ -18,6 +18,10 @@ public final class InvalidJsonMapper implements ExceptionMapper<JsonProcessingEx
         if (exception instanceof UnrecognizedPropertyException unknown) {
             field = unknown.getPropertyName();
             message = "unknown field '" + field + "'; known fields: " + unknown.getKnownPropertyIds() + "; " + EXPECTED;
+        } else if (exception instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException mismatched
+                && !mismatched.getPath().isEmpty() && mismatched.getPath().getLast().getFieldName() != null) {
+            field = mismatched.getPath().getLast().getFieldName();
+            message = "field '" + field + "' must be " + expected(mismatched.getTargetType()) + "; " + EXPECTED;
         } else {
             String location = exception.getLocation() == null ? ""
                     : " at line " + exception.getLocation().getLineNr() + ", column " + exception.getLocation().getColumnNr();
@@ -25,5 +29,24 @@ public final class InvalidJsonMapper implements ExceptionMapper<JsonProcessingEx
         }
         return Response.status(400).type(MediaType.APPLICATION_JSON_TYPE)
                 .entity(new ErrorMessage(400, message, field)).build();
+    }
+
+    private static String expected(Class<?> type) {
+        if (type == null) {
+            return "of another JSON type";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+            return "a whole number";
+        }
+        if (type == Double.class || type == double.class) {
+            return "a number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        return "a JSON " + type.getSimpleName();
     }
 }

@@ -38,10 +38,11 @@ public final class ImagineResource {
         if (request == null) {
             throw new BadRequestException("prompt", "request body is empty; send {\"prompt\": \"a red fox in snow\"}");
         }
-        Lane lane = lane(request.mode());
+        Lane lane = request.mode() == null ? defaultLane : lane(request.mode());
         JobSubmitter.Submission submission;
         try {
-            submission = submitter.submit(request.prompt(), request.mode(), lane, Caller.versioned(context), idempotencyKey);
+            submission = submitter.submit(request.prompt(), request.mode(), lane, request.callbackUrl(),
+                    Caller.versioned(context), idempotencyKey);
         } catch (PromptException e) {
             throw new BadRequestException(e.field(), e.getMessage());
         }
@@ -51,10 +52,7 @@ public final class ImagineResource {
                 .location(URI.create(body.statusUrl())).build();
     }
 
-    private Lane lane(String mode) {
-        if (mode == null) {
-            return defaultLane;
-        }
+    static Lane lane(String mode) {
         try {
             return Lane.parse(mode);
         } catch (IllegalArgumentException e) {

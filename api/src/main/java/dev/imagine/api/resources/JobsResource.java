@@ -1,6 +1,7 @@
 package dev.imagine.api.resources;
 
 import dev.imagine.api.auth.Caller;
+import dev.imagine.api.core.JobLookup;
 import dev.imagine.api.core.QueueEstimate;
 import dev.imagine.api.core.ZooKeeperConnection;
 import dev.imagine.api.dto.ErrorMessage;
@@ -28,7 +29,6 @@ import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
 import java.time.Clock;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 @Path("/v1/jobs/{id}")
 public final class JobsResource {
-    private static final Pattern ID = Pattern.compile("[a-z0-9]{1,20}-[a-z0-9]{1,20}");
     /** A cancel racing the dispatcher or a worker re-reads and tries again this often. */
     private static final int CANCEL_ATTEMPTS = 10;
     private static final Logger LOG = LoggerFactory.getLogger(JobsResource.class);
@@ -166,18 +165,8 @@ public final class JobsResource {
         return Response.ok(png.get().bytes(), "image/png").build();
     }
 
-    /** The caller's own job; another user's is as absent as one that never existed. */
     private Optional<Versioned<JobRecord>> find(String id, ContainerRequestContext context) throws Exception {
-        if (!ID.matcher(id).matches()) {
-            return Optional.empty();
-        }
-        String caller = Caller.of(context).name();
-        Optional<Versioned<JobRecord>> live = store().get(id);
-        if (live.isEmpty() && history != null) {
-            // Gone from ZooKeeper only once it is in the history (the archiver writes there first).
-            live = history.find(id).map(job -> new Versioned<>(job, -1));
-        }
-        return live.filter(job -> caller.equals(job.value().user()));
+        return new JobLookup(zk, history).findOwn(id, Caller.of(context).name());
     }
 
     private JobStore store() {

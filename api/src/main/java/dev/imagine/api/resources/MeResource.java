@@ -43,6 +43,9 @@ public final class MeResource {
         me.put("maxRunning", account.plan().maxRunning());
         me.put("maxWaiting", account.plan().maxWaiting());
         me.put("relaxIncluded", account.plan().relaxIncluded());
+        // what completion webhooks are signed with (Imagine-Signature); made here for accounts older than webhooks
+        me.put("webhookSecret", account.webhookSecret() != null ? account.webhookSecret()
+                : new AccountStore(zk.client()).webhookSecret(account.name(), false));
         return me;
     }
 }
