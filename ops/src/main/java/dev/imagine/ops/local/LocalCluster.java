@@ -110,7 +110,7 @@ public final class LocalCluster implements AutoCloseable {
             }
             devApiKey = DevUser.ensure(zookeeper.connectString(), config.devApiKeyFile());
             controller = new ImagineController(zookeeper.connectString(), LocalClusterConfig.CLUSTER, "controller-1",
-                    ModelRegistry.versions());
+                    ModelRegistry.slotVersions());
             controller.withScheduler(scheduler).withFailures(failures);
             if (slurm != null) {
                 controller.withSlurm(slurm, RECONCILE_INTERVAL);
@@ -219,6 +219,10 @@ public final class LocalCluster implements AutoCloseable {
                 helixCluster: %s
                 maxRelaxDepth: %d
                 relaxPromoteAfterMillis: %d
+                # development: webhooks may go to this machine (a production config leaves this off)
+                webhooks:
+                  allowPrivateAddresses: true
+                  pollMillis: 200
                 server:
                   applicationConnectors:
                     - type: http
@@ -293,7 +297,7 @@ public final class LocalCluster implements AutoCloseable {
      */
     public synchronized ImagineController failOverController() throws Exception {
         ImagineController next = new ImagineController(zookeeper.connectString(), LocalClusterConfig.CLUSTER,
-                "controller-" + (++controllersStarted), ModelRegistry.versions())
+                "controller-" + (++controllersStarted), ModelRegistry.slotVersions())
                 .withScheduler(scheduler).withFailures(failures);
         if (slurm != null) {
             next.withSlurm(slurm, RECONCILE_INTERVAL);

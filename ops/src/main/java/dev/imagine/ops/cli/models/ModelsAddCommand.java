@@ -31,9 +31,9 @@ public final class ModelsAddCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!ModelRegistry.versions().contains(version)) {
+        if (!ModelRegistry.slotVersions().contains(version)) {
             throw new CliException("this build has no weights for '" + version + "' (it has "
-                    + String.join(", ", ModelRegistry.versions()) + "); add them to the kernels' ModelRegistry first", 2);
+                    + String.join(", ", ModelRegistry.slotVersions()) + "); add them to the kernels' ModelRegistry first", 2);
         }
         try (ClusterAccess cluster = ClusterAccess.open(zk)) {
             if (cluster.setup().versions().contains(version)) {

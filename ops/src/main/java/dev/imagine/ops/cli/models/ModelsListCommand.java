@@ -52,7 +52,7 @@ public final class ModelsListCommand implements Callable<Integer> {
                 models.add(new Model(version, state,
                         slots.stream().filter(s -> state.equals(s.state()) && !s.health().equals("down")).count(),
                         slots.stream().filter(s -> state.equals(s.target())).count(),
-                        queued.getOrDefault(version, 0), ModelRegistry.versions().contains(version)));
+                        queued.getOrDefault(version, 0), ModelRegistry.slotVersions().contains(version)));
             }
         }
         if (output.json) {
