@@ -54,6 +54,20 @@ public class ImagineApiConfiguration extends Configuration {
     @jakarta.validation.constraints.NotNull
     private WebhookSettings webhooks = new WebhookSettings();
 
+    @jakarta.validation.Valid
+    @jakarta.validation.constraints.NotNull
+    private dev.imagine.api.discord.DiscordSettings discord = new dev.imagine.api.discord.DiscordSettings();
+
+    @JsonProperty
+    public dev.imagine.api.discord.DiscordSettings getDiscord() {
+        return discord;
+    }
+
+    @JsonProperty
+    public void setDiscord(dev.imagine.api.discord.DiscordSettings discord) {
+        this.discord = discord;
+    }
+
     /** Request bodies above this are a 413. */
     @Min(1024)
     private long maxBodyBytes = 64 * 1024;

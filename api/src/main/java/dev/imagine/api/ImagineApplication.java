@@ -42,6 +42,11 @@ import dev.imagine.api.resources.ActionsResource;
 import dev.imagine.api.resources.EventsResource;
 import dev.imagine.api.webhooks.CallbackUrls;
 import dev.imagine.api.webhooks.WebhookDelivery;
+import dev.imagine.api.discord.DiscordApi;
+import dev.imagine.api.discord.DiscordDelivery;
+import dev.imagine.api.discord.DiscordSettings;
+import dev.imagine.api.discord.InteractionSignature;
+import dev.imagine.api.discord.InteractionsResource;
 import dev.imagine.api.resources.HealthResource;
 import dev.imagine.api.resources.ImagineResource;
 import dev.imagine.api.resources.JobsResource;
@@ -142,9 +147,10 @@ public class ImagineApplication extends Application<ImagineApiConfiguration> {
         environment.jersey().register(new BodyLimitFilter(config.getMaxBodyBytes()));
         environment.jersey().register(new ApiKeyFilter(zk));
         JobLookup lookup = new JobLookup(zk, history);
-        environment.jersey().register(new ActionsResource(lookup, new Actions(parser,
-                () -> Math.floorMod(seeds.nextLong(), PromptParser.MAX_SEED + 1)), submitter));
+        Actions actions = new Actions(parser, () -> Math.floorMod(seeds.nextLong(), PromptParser.MAX_SEED + 1));
+        environment.jersey().register(new ActionsResource(lookup, actions, submitter));
         environment.jersey().register(new EventsResource(zk, lookup, links, environment.getObjectMapper()));
+        startDiscord(config, environment, zk, submitter, lookup, actions, images, clock);
         environment.lifecycle().manage(new WebhookDelivery(zk, lookup, links, new WebhookDelivery.Settings(
                 Duration.ofMillis(hooks.pollMillis), Duration.ofMillis(hooks.initialBackoffMillis),
                 Duration.ofMillis(hooks.maxBackoffMillis), Duration.ofHours(hooks.giveUpAfterHours),
@@ -156,6 +162,7 @@ public class ImagineApplication extends Application<ImagineApiConfiguration> {
         environment.jersey().register(new ImagesResource(images, links));
         environment.jersey().register(new MeResource(zk, clock));
         environment.jersey().register(new dev.imagine.api.resources.OpenApiResource());
+        environment.jersey().register(new dev.imagine.api.resources.WebAppResource());
         environment.jersey().register(new HealthResource(zk, lanes));
         environment.jersey().register(new LimitExceededMapper());
         environment.jersey().register(new UnknownRouteMapper());
@@ -177,6 +184,24 @@ public class ImagineApplication extends Application<ImagineApiConfiguration> {
             }
         });
         environment.lifecycle().addServerLifecycleListener(onServerStarted::accept);
+    }
+
+    /** With a Discord public key (config or IMAGINE_DISCORD_PUBLIC_KEY): the interactions endpoint and its delivery. */
+    private static void startDiscord(ImagineApiConfiguration config, Environment environment, ZooKeeperConnection zk,
+                                     JobSubmitter submitter, JobLookup lookup, Actions actions, ImageStore images,
+                                     Clock clock) {
+        DiscordSettings discord = config.getDiscord().withEnvironment(System.getenv());
+        if (!discord.enabled()) {
+            return;
+        }
+        DiscordApi api = new DiscordApi(discord);
+        environment.jersey().register(new InteractionsResource(new InteractionSignature(discord.publicKeyHex), api, zk,
+                submitter, lookup, actions, Lane.parse(config.getDefaultMode()), clock));
+        environment.lifecycle().manage(new DiscordDelivery(zk, lookup, images, api, clock,
+                "api-" + ProcessHandle.current().pid(), 250));
+        org.slf4j.LoggerFactory.getLogger(ImagineApplication.class).info(
+                "Discord interactions served at /discord/interactions for application {} (REST base {})",
+                discord.applicationId, discord.apiBase);
     }
 
     /**

@@ -306,6 +306,28 @@ class FrontDoorsTest {
 
     @Test
     @Order(6)
+    void anUnreadableKnownImageListDeliversNothingAndTheHealthCheckSaysSo() throws Exception {
+        zk.create().orSetData().creatingParentsIfNeeded().forPath(KnownImageClassifier.PATH,
+                "{not json".getBytes(StandardCharsets.UTF_8));
+        try {
+            JsonNode health = new TestApi(cluster.adminUrl(), null).get("/healthcheck").json();
+            assertThat(health.path("moderation").path("healthy").asBoolean()).isFalse();
+            assertThat(health.path("moderation").path("message").asText()).contains("nothing is delivered");
+
+            String id = ida.submit("a grey owl --seed 12");
+            JsonNode ended = ida.awaitState(id, DONE, JOB_TIMEOUT);
+            assertThat(ended.path("state").asText()).isEqualTo("FAILED");
+            assertThat(ended.path("error").asText()).contains("image moderation unavailable");
+            assertThat(ended.has("gridUrl")).isFalse();
+        } finally {
+            zk.setData().forPath(KnownImageClassifier.PATH, "{\"entries\":[]}".getBytes(StandardCharsets.UTF_8));
+        }
+        JsonNode health = new TestApi(cluster.adminUrl(), null).get("/healthcheck").json();
+        assertThat(health.path("moderation").path("healthy").asBoolean()).isTrue();
+    }
+
+    @Test
+    @Order(7)
     void aWebhookIsSignedRetriedAndDeliveredAcrossARestart() throws Exception {
         String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
         answer.set(500);

@@ -255,9 +255,19 @@ class HistoryTest {
         assertThat(stats.exitCode()).as(stats.err()).isZero();
         JsonNode hot = TestApi.JSON.readTree(stats.out()).get(0);
         assertThat(hot.path("tier").asText()).isEqualTo("hot");
-        assertThat(hot.path("objects").asLong()).isEqualTo(ids.size());
-        assertThat(hot.path("savedBytes").asLong())
-                .isEqualTo(Files.size(var.resolve("images/hot").resolve(original.substring(0, 2))
-                        .resolve(original.substring(2, 4)).resolve(original)));
+        // each grid is stored with its final latents (what its variations start from): two objects a job
+        String latents = record(again).latents();
+        assertThat(latents).isNotNull().isEqualTo(record(ids.getFirst()).latents());
+        assertThat(hot.path("objects").asLong()).isEqualTo(2L * ids.size());
+        assertThat(hot.path("savedBytes").asLong()).isEqualTo(storedSize(original) + storedSize(latents));
+    }
+
+    /** Wherever the job is by now: ZooKeeper, or the history once archived. */
+    private static dev.imagine.core.job.JobRecord record(String id) throws Exception {
+        return new JobStore(zk).get(id).map(v -> v.value()).or(() -> history.find(id)).orElseThrow();
+    }
+
+    private static long storedSize(String hash) throws java.io.IOException {
+        return Files.size(var.resolve("images/hot").resolve(hash.substring(0, 2)).resolve(hash.substring(2, 4)).resolve(hash));
     }
 }

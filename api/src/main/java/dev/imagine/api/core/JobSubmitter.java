@@ -79,11 +79,23 @@ public final class JobSubmitter {
         return submit(prompt, mode, requested, null, authenticated, idempotencyKey);
     }
 
+    /** A znode under {@code folder}, named after the job, created in the submission's transaction (an outbox entry). */
+    public record PerJob(String folder, java.util.function.Function<JobRecord, byte[]> data) {
+    }
+
     /** A prompt, with its optional callback URL. */
     public Submission submit(String prompt, String mode, Lane requested, String callbackUrl,
                              Versioned<Account> authenticated, String idempotencyKey) throws Exception {
+        return submit(prompt, mode, requested, callbackUrl, authenticated, idempotencyKey, List.of());
+    }
+
+    /** As above, with further outbox entries (a Discord delivery) made in the same transaction. */
+    public Submission submit(String prompt, String mode, Lane requested, String callbackUrl,
+                             Versioned<Account> authenticated, String idempotencyKey, List<PerJob> perJob)
+            throws Exception {
         String fingerprint = Idempotency.fingerprint(callbackUrl == null ? prompt : prompt + "\u0000" + callbackUrl, mode);
-        return accept(() -> parser.parse(prompt, requested), prompt, fingerprint, callbackUrl, authenticated, idempotencyKey);
+        return accept(() -> parser.parse(prompt, requested), prompt, fingerprint, callbackUrl, authenticated, idempotencyKey,
+                perJob);
     }
 
     /**
@@ -91,17 +103,19 @@ public final class JobSubmitter {
      * limits and charge apply as to any job. {@code text} is what the filter reads (a remix's new prompt).
      */
     public Submission submitDerived(JobSpec spec, String text, String fingerprint, String callbackUrl,
-                                    Versioned<Account> authenticated, String idempotencyKey) throws Exception {
+                                    Versioned<Account> authenticated, String idempotencyKey, List<PerJob> perJob)
+            throws Exception {
         return accept(() -> spec, text, Idempotency.fingerprint(fingerprint, callbackUrl), callbackUrl, authenticated,
-                idempotencyKey);
+                idempotencyKey, perJob);
     }
 
     private Submission accept(java.util.function.Supplier<JobSpec> specs, String text, String fingerprint,
-                              String callbackUrl, Versioned<Account> authenticated, String idempotencyKey)
-            throws Exception {
+                              String callbackUrl, Versioned<Account> authenticated, String idempotencyKey,
+                              List<PerJob> perJob) throws Exception {
         long start = System.nanoTime();
         try {
-            Submission submission = acceptChecked(specs, text, fingerprint, callbackUrl, authenticated, idempotencyKey);
+            Submission submission = acceptChecked(specs, text, fingerprint, callbackUrl, authenticated, idempotencyKey,
+                    perJob);
             if (metrics != null && !submission.replayed()) {
                 metrics.accepted(start);
             }
@@ -115,9 +129,9 @@ public final class JobSubmitter {
     }
 
     private Submission acceptChecked(java.util.function.Supplier<JobSpec> specs, String text, String fingerprint,
-                                     String callbackUrl, Versioned<Account> authenticated, String idempotencyKey)
-            throws Exception {
-        List<JobStore.CreatedWithJob> extras = new ArrayList<>();
+                                     String callbackUrl, Versioned<Account> authenticated, String idempotencyKey,
+                                     List<PerJob> perJob) throws Exception {
+        List<PerJob> outbox = new ArrayList<>(perJob);
         if (callbackUrl != null) {
             if (callbacks == null) {
                 throw new ApiException(400, "this API delivers no webhooks; submit without callbackUrl", "callbackUrl");
@@ -125,10 +139,10 @@ public final class JobSubmitter {
             callbacks.check(callbackUrl);
             long now = clock.millis();
             String user = authenticated.value().name();
-            extras.add(new JobStore.CreatedWithJob(null, job -> Json.write(OutboxEntry.create(callbackUrl, user, now))));
+            outbox.add(new PerJob(ZkPaths.WEBHOOKS, job -> Json.write(OutboxEntry.create(callbackUrl, user, now))));
         }
         if (idempotencyKey == null) {
-            return new Submission(responseOf(queue(specs, text, authenticated, extras)), false);
+            return new Submission(responseOf(queue(specs, text, authenticated, outbox, null)), false);
         }
         Idempotency.validate(idempotencyKey);
         String user = authenticated.value().name();
@@ -140,10 +154,10 @@ public final class JobSubmitter {
         JobStore store = new JobStore(zk.client());
         store.ensureParent(ZkPaths.idempotencyFolder(user));
         long now = clock.millis();
-        extras.add(new JobStore.CreatedWithJob(path,
-                job -> Json.write(new Idempotency.Stored(fingerprint, now, responseOf(job)))));
+        JobStore.CreatedWithJob record = new JobStore.CreatedWithJob(path,
+                job -> Json.write(new Idempotency.Stored(fingerprint, now, responseOf(job))));
         try {
-            return new Submission(responseOf(queue(specs, text, authenticated, extras)), false);
+            return new Submission(responseOf(queue(specs, text, authenticated, outbox, record)), false);
         } catch (KeeperException.NodeExistsException raced) {
             // A concurrent request with the same key won the create: answer with its job.
             return new Submission(Idempotency.replay(zk.client(), path, fingerprint, now).orElseThrow(() -> raced), true);
@@ -156,7 +170,7 @@ public final class JobSubmitter {
     }
 
     private JobRecord queue(java.util.function.Supplier<JobSpec> specs, String text, Versioned<Account> authenticated,
-                            List<JobStore.CreatedWithJob> extras) throws Exception {
+                            List<PerJob> outbox, JobStore.CreatedWithJob idempotency) throws Exception {
         Account caller = authenticated.value();
         JobSpec spec = specs.get();
         if (moderation != null) {
@@ -174,9 +188,14 @@ public final class JobSubmitter {
         boolean mayRelax = spec.lane() == Lane.RELAX || caller.fastMillisLeft(now) <= 0;
         int relaxDepth = mayRelax ? lanes.depth(Lane.RELAX) : 0;
         String id = JobIds.next(now);
-        // the webhook's outbox entry is named after the job, known only now
-        List<JobStore.CreatedWithJob> named = extras.stream()
-                .map(e -> e.path() == null ? new JobStore.CreatedWithJob(ZkPaths.webhook(id), e.data()) : e).toList();
+        // outbox entries are named after the job, known only now
+        List<JobStore.CreatedWithJob> named = new ArrayList<>();
+        for (PerJob entry : outbox) {
+            named.add(new JobStore.CreatedWithJob(entry.folder() + "/" + id, entry.data()));
+        }
+        if (idempotency != null) {
+            named.add(idempotency);
+        }
         JobRecord job = store.submit(caller.name(), account -> admit(account, spec, id, now, relaxDepth), authenticated,
                 named);
         accepted.accept(job);

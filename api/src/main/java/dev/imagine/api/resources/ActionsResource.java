@@ -59,7 +59,7 @@ public final class ActionsResource {
                 String.valueOf(request.mode()));
         JobSubmitter.Submission submission = submitter.submitDerived(spec,
                 request.prompt() != null ? request.prompt() : spec.prompt(), fingerprint, request.callbackUrl(),
-                Caller.versioned(context), idempotencyKey);
+                Caller.versioned(context), idempotencyKey, java.util.List.of());
         SubmitResponse body = submission.response();
         return Response.status(submission.replayed() ? 200 : 202).entity(body).location(URI.create(body.statusUrl())).build();
     }

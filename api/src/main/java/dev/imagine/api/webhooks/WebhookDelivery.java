@@ -3,6 +3,7 @@ package dev.imagine.api.webhooks;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imagine.api.core.ImageLinks;
 import dev.imagine.api.core.JobLookup;
+import dev.imagine.api.core.LeaderLoop;
 import dev.imagine.api.core.ZooKeeperConnection;
 import dev.imagine.api.dto.JobView;
 import dev.imagine.core.account.AccountStore;
@@ -19,11 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import org.apache.curator.framework.recipes.leader.LeaderLatch;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
@@ -53,8 +50,7 @@ public final class WebhookDelivery implements Managed {
     private final String name;
     private final ObjectMapper mapper;
     private final HttpClient http;
-    private LeaderLatch latch;
-    private ScheduledExecutorService loop;
+    private LeaderLoop loop;
 
     public WebhookDelivery(ZooKeeperConnection zk, JobLookup jobs, ImageLinks links, Settings settings, Clock clock,
                            String name, ObjectMapper mapper) {
@@ -73,37 +69,20 @@ public final class WebhookDelivery implements Managed {
 
     @Override
     public void start() throws Exception {
-        latch = new LeaderLatch(zk.client(), ZkPaths.WEBHOOKS_LEADER, name);
-        latch.start();
-        loop = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("webhooks").factory());
-        loop.scheduleWithFixedDelay(this::passQuietly, settings.poll().toMillis(), settings.poll().toMillis(),
-                TimeUnit.MILLISECONDS);
+        loop = new LeaderLoop(zk, ZkPaths.WEBHOOKS_LEADER, name, settings.poll().toMillis(), this::pass);
+        loop.start();
     }
 
     @Override
     public void stop() throws Exception {
         if (loop != null) {
-            loop.shutdownNow();
-            loop.awaitTermination(10, TimeUnit.SECONDS);
-        }
-        if (latch != null) {
-            latch.close();
+            loop.stop();
         }
         http.close();
     }
 
-    private void passQuietly() {
-        try {
-            if (latch.hasLeadership()) {
-                pass();
-            }
-        } catch (Exception e) {
-            LOG.warn("Webhook pass failed, retrying: {}", e.toString());
-        }
-    }
-
     /** One look at every entry; returns how many deliveries were answered 2xx. */
-    int pass() throws Exception {
+    int pass(java.util.function.BooleanSupplier stillLeader) throws Exception {
         int delivered = 0;
         List<String> ids;
         try {
@@ -112,7 +91,7 @@ public final class WebhookDelivery implements Managed {
             return 0;
         }
         for (String id : ids) {
-            if (!latch.hasLeadership()) {
+            if (!stillLeader.getAsBoolean()) {
                 break;
             }
             if (deliver(id)) {

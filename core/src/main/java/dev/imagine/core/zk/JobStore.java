@@ -64,7 +64,7 @@ public final class JobStore {
     /** Creates the fixed parents once; safe to call from every process at start. */
     public void ensureLayout() throws Exception {
         List<String> parents = new ArrayList<>(List.of(ZkPaths.JOBS, ZkPaths.ASSIGN, ZkPaths.LEASES, ZkPaths.USERS, ZkPaths.KEYS, ZkPaths.DLQ,
-                ZkPaths.FAILURES, ZkPaths.BREAKERS, ZkPaths.FINISHED, ZkPaths.WEBHOOKS));
+                ZkPaths.FAILURES, ZkPaths.BREAKERS, ZkPaths.FINISHED, ZkPaths.WEBHOOKS, ZkPaths.DISCORD));
         for (Lane lane : Lane.values()) {
             parents.add(ZkPaths.lane(lane));
         }

@@ -25,6 +25,7 @@ import dev.imagine.core.job.Lane;
  * /finished/&lt;id&gt;           a finished job the archiver has not handed to PostgreSQL yet
  * /webhooks/&lt;id&gt;           a job's completion webhook, created with the job, deleted once delivered (or given up)
  * /leader/webhooks         LeaderLatch of the one API process delivering webhooks
+ * /discord/&lt;id&gt;            a job asked for from Discord: where its progress and grid go, deleted once delivered
  * </pre>
  */
 public final class ZkPaths {
@@ -49,6 +50,9 @@ public final class ZkPaths {
     /** The outbox of completion webhooks: one child per job submitted with a {@code callbackUrl}. */
     public static final String WEBHOOKS = "/webhooks";
     public static final String WEBHOOKS_LEADER = "/leader/webhooks";
+    /** The outbox of Discord deliveries: one child per job asked for from Discord (progress edits, the grid). */
+    public static final String DISCORD = "/discord";
+    public static final String DISCORD_LEADER = "/leader/discord";
     /** The child of a slot's assignment folder that says its worker is busy; never a job id (ids have no '~'). */
     public static final String BUSY = "~busy";
 

@@ -55,6 +55,8 @@ public final class LocalCluster implements AutoCloseable {
     private HistorySettings history = HistorySettings.EMBEDDED;
     private dev.imagine.history.EmbeddedDatabase database;
 
+    private String discordYaml = "";
+
     public LocalCluster(LocalClusterConfig config) {
         this.config = config;
     }
@@ -79,6 +81,21 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     /** The history database and the retention of finished jobs in ZooKeeper; before start. */
+    /**
+     * Serves the Discord interactions endpoint for this application (tests point {@code apiBase} at a fake Discord;
+     * {@code up} gets the same from the IMAGINE_DISCORD_* variables, read by the API itself).
+     */
+    public LocalCluster withDiscord(String publicKeyHex, String applicationId, String botToken, String apiBase) {
+        this.discordYaml = """
+                discord:
+                  publicKeyHex: "%s"
+                  applicationId: "%s"
+                  botToken: "%s"
+                  apiBase: "%s"
+                """.formatted(publicKeyHex, applicationId, botToken, apiBase);
+        return this;
+    }
+
     public LocalCluster withHistory(HistorySettings settings) {
         this.history = settings;
         return this;
@@ -212,7 +229,7 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     private String apiYaml() {
-        return databaseYaml() + """
+        return databaseYaml() + discordYaml + """
                 zkAddress: %s
                 imageDir: %s
                 defaultModelVersion: %s

@@ -42,7 +42,7 @@ class ModelsAddCommandTest {
         CliRun run = CliRun.run("models", "add", "--zk", zk.zk(), "v9");
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err().strip()).isEqualTo("error: this build has no weights for 'v9' (it has v6, v8); "
+        assertThat(run.err().strip()).isEqualTo("error: this build has no weights for 'v9' (it has upscaler, v6, v8); "
                 + "add them to the kernels' ModelRegistry first");
     }
 }

@@ -16,13 +16,14 @@ class ModelsListCommandTest {
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).containsPattern("v6\\s+V6\\s+0\\s+0\\s+\\d+\\s+in this build")
-                .containsPattern("v8\\s+V8\\s+1\\s+1\\s+\\d+\\s+in this build");
+                .containsPattern("v8\\s+V8\\s+1\\s+1\\s+\\d+\\s+in this build")
+                .containsPattern("upscaler\\s+UPSCALER\\s+0\\s+0\\s+\\d+\\s+in this build");
     }
 
     @Test
     void json() throws Exception {
         JsonNode models = new ObjectMapper().readTree(CliRun.run("models", "list", "--zk", CliSystem.zk(), "--json").out());
 
-        assertThat(models).extracting(m -> m.path("version").asText()).containsExactly("v6", "v8");
+        assertThat(models).extracting(m -> m.path("version").asText()).containsExactly("upscaler", "v6", "v8");
     }
 }
