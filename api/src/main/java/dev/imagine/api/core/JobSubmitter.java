@@ -73,23 +73,16 @@ public final class JobSubmitter {
         return this;
     }
 
-    /** @param idempotencyKey the request's {@code Idempotency-Key}, or null */
-    public Submission submit(String prompt, String mode, Lane requested, Versioned<Account> authenticated,
-                             String idempotencyKey) throws Exception {
-        return submit(prompt, mode, requested, null, authenticated, idempotencyKey);
-    }
-
     /** A znode under {@code folder}, named after the job, created in the submission's transaction (an outbox entry). */
     public record PerJob(String folder, java.util.function.Function<JobRecord, byte[]> data) {
     }
 
-    /** A prompt, with its optional callback URL. */
-    public Submission submit(String prompt, String mode, Lane requested, String callbackUrl,
-                             Versioned<Account> authenticated, String idempotencyKey) throws Exception {
-        return submit(prompt, mode, requested, callbackUrl, authenticated, idempotencyKey, List.of());
-    }
-
-    /** As above, with further outbox entries (a Discord delivery) made in the same transaction. */
+    /**
+     * A prompt, with its optional callback URL and any further outbox entries (a Discord delivery) made in the same
+     * transaction.
+     *
+     * @param idempotencyKey the request's {@code Idempotency-Key}, or null
+     */
     public Submission submit(String prompt, String mode, Lane requested, String callbackUrl,
                              Versioned<Account> authenticated, String idempotencyKey, List<PerJob> perJob)
             throws Exception {

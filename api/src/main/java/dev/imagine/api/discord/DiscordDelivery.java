@@ -76,7 +76,7 @@ public final class DiscordDelivery implements Managed {
         Stat stat = new Stat();
         DiscordEntry entry;
         try {
-            entry = Json.read(zk.client().getData().storingStatIn(stat).forPath(ZkPaths.DISCORD + "/" + id), DiscordEntry.class);
+            entry = Json.read(zk.client().getData().storingStatIn(stat).forPath(ZkPaths.discord(id)), DiscordEntry.class);
         } catch (KeeperException.NoNodeException gone) {
             return;
         }
@@ -169,7 +169,7 @@ public final class DiscordDelivery implements Managed {
 
     private void write(String id, int version, DiscordEntry next) throws Exception {
         try {
-            zk.client().setData().withVersion(version).forPath(ZkPaths.DISCORD + "/" + id, Json.write(next));
+            zk.client().setData().withVersion(version).forPath(ZkPaths.discord(id), Json.write(next));
         } catch (KeeperException.BadVersionException | KeeperException.NoNodeException moved) {
             // another leader's write stands
         }
@@ -177,7 +177,7 @@ public final class DiscordDelivery implements Managed {
 
     private void delete(String id, int version) throws Exception {
         try {
-            zk.client().delete().withVersion(version).forPath(ZkPaths.DISCORD + "/" + id);
+            zk.client().delete().withVersion(version).forPath(ZkPaths.discord(id));
         } catch (KeeperException.BadVersionException | KeeperException.NoNodeException moved) {
             // gone already, or rewritten: looked at again next pass
         }

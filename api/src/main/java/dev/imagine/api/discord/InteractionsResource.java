@@ -176,10 +176,11 @@ public final class InteractionsResource {
             case LimitExceededException limit -> limit.getMessage();
             case PromptException prompt -> prompt.getMessage();
             case IllegalArgumentException wrong -> wrong.getMessage();
-            default -> "something went wrong on our side; try again in a minute";
+            default -> null;
         };
-        if (text.equals("something went wrong on our side; try again in a minute")) {
+        if (text == null) {
             LOG.error("Discord interaction failed", refused);
+            text = "something went wrong on our side; try again in a minute";
         }
         for (int attempt = 0; attempt < 5; attempt++) {
             try {

@@ -9,8 +9,8 @@ import dev.imagine.api.dto.JobView;
 import dev.imagine.api.errors.ApiException;
 import dev.imagine.core.job.JobRecord;
 import dev.imagine.core.job.JobState;
+import dev.imagine.core.zk.JobStore;
 import dev.imagine.core.zk.Versioned;
-import dev.imagine.core.zk.ZkPaths;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
@@ -96,7 +96,7 @@ public final class EventsResource {
                 JobRecord record = job.get().value();
                 long version = job.get().version() < 0 ? Long.MAX_VALUE : job.get().version();
                 boolean done = record.state().isTerminal();
-                if (version > sent || sent == -2) {
+                if (version > sent) {
                     String name = done ? "done" : record.state() != sentState ? "state" : "progress";
                     String eventId = job.get().version() < 0 ? FINAL : Long.toString(version);
                     sink.send(sse.newEventBuilder().name(name).id(eventId).mediaType(MediaType.APPLICATION_JSON_TYPE)
@@ -121,14 +121,9 @@ public final class EventsResource {
         }
     }
 
+    /** The record with a watch set by the same read (a change after it releases {@code changed}), or the history's. */
     private Optional<Versioned<JobRecord>> readWatching(String id, Semaphore changed) throws Exception {
-        try {
-            org.apache.zookeeper.data.Stat stat = new org.apache.zookeeper.data.Stat();
-            byte[] data = zk.client().getData().storingStatIn(stat).usingWatcher(
-                    (org.apache.zookeeper.Watcher) event -> changed.release()).forPath(ZkPaths.job(id));
-            return Optional.of(new Versioned<>(dev.imagine.core.zk.Json.read(data, JobRecord.class), stat.getVersion()));
-        } catch (org.apache.zookeeper.KeeperException.NoNodeException archived) {
-            return jobs.find(id);
-        }
+        Optional<Versioned<JobRecord>> live = new JobStore(zk.client()).get(id, event -> changed.release());
+        return live.isPresent() ? live : jobs.find(id);
     }
 }

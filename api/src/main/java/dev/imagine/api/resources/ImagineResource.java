@@ -42,7 +42,7 @@ public final class ImagineResource {
         JobSubmitter.Submission submission;
         try {
             submission = submitter.submit(request.prompt(), request.mode(), lane, request.callbackUrl(),
-                    Caller.versioned(context), idempotencyKey);
+                    Caller.versioned(context), idempotencyKey, java.util.List.of());
         } catch (PromptException e) {
             throw new BadRequestException(e.field(), e.getMessage());
         }

@@ -150,7 +150,7 @@ public final class JobStore {
      * authentication did): when it is still current, the submission costs no further read.
      */
     public JobRecord submit(String user, Admission admission, Versioned<Account> firstGuess) throws Exception {
-        return submit(user, admission, firstGuess, List.<CreatedWithJob>of());
+        return submit(user, admission, firstGuess, List.of());
     }
 
     /**
@@ -162,12 +162,6 @@ public final class JobStore {
      * @param data what to keep under it, made from the job as admitted (e.g. the answer to replay)
      */
     public record CreatedWithJob(String path, java.util.function.Function<JobRecord, byte[]> data) {
-    }
-
-    /** As above, with an extra znode (or null) in the same transaction. */
-    public JobRecord submit(String user, Admission admission, Versioned<Account> firstGuess, CreatedWithJob extra)
-            throws Exception {
-        return submit(user, admission, firstGuess, extra == null ? List.of() : List.of(extra));
     }
 
     /** As above, with any number of extra znodes in the same transaction. */
@@ -207,9 +201,15 @@ public final class JobStore {
     }
 
     public Optional<Versioned<JobRecord>> get(String id) throws Exception {
+        return get(id, null);
+    }
+
+    /** As {@link #get(String)}, leaving {@code watcher} on the record (if it exists) to hear of its next change. */
+    public Optional<Versioned<JobRecord>> get(String id, org.apache.zookeeper.Watcher watcher) throws Exception {
         Stat stat = new Stat();
         try {
-            byte[] data = zk.getData().storingStatIn(stat).forPath(ZkPaths.job(id));
+            byte[] data = watcher == null ? zk.getData().storingStatIn(stat).forPath(ZkPaths.job(id))
+                    : zk.getData().storingStatIn(stat).usingWatcher(watcher).forPath(ZkPaths.job(id));
             return Optional.of(new Versioned<>(Json.read(data, JobRecord.class), stat.getVersion()));
         } catch (KeeperException.NoNodeException e) {
             return Optional.empty();

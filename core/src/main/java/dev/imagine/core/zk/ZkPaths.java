@@ -64,6 +64,10 @@ public final class ZkPaths {
     private ZkPaths() {
     }
 
+    public static String discord(String id) {
+        return DISCORD + "/" + id;
+    }
+
     public static String webhook(String id) {
         return WEBHOOKS + "/" + id;
     }
