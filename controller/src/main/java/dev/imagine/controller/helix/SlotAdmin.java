@@ -19,6 +19,7 @@ import org.apache.helix.model.IdealState;
 import org.apache.helix.model.InstanceConfig;
 import org.apache.helix.model.LiveInstance;
 import org.apache.helix.zookeeper.datamodel.ZNRecord;
+import org.apache.helix.zookeeper.zkclient.exception.ZkException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -167,7 +168,7 @@ public final class SlotAdmin implements AutoCloseable {
         return removed;
     }
 
-    /** Drops the participant's registration; false while it is still live (try again once it left). */
+    /** Drops the participant's registration; false while it is still live or its znodes still change (try again). */
     public boolean dropInstance(String instance) {
         if (liveInstances().contains(instance)) {
             return false;
@@ -179,10 +180,13 @@ public final class SlotAdmin implements AutoCloseable {
         try {
             admin.dropInstance(cluster, config.get());
             LOG.info("Dropped participant {} from Helix", instance);
-        } catch (HelixException raced) {
-            // The drainer and the reconciler may both evict the same participant; gone is gone.
+        } catch (HelixException | ZkException raced) {
+            // The drainer and the reconciler may both evict the same participant: gone is gone. Helix lists the
+            // instance's znodes before its atomic delete, so a message or current state the controller removes in
+            // between fails it with NONODE: not gone yet, and the caller's next poll tries again.
             if (admin.getInstancesInCluster(cluster).contains(instance)) {
-                throw raced;
+                LOG.info("Participant {} not dropped yet ({}); its znodes changed meanwhile", instance, raced.getMessage());
+                return false;
             }
         }
         return true;
