@@ -32,4 +32,20 @@ public interface DiffusionModel {
      * @throws GenerationCancelledException if {@code cancel} is cancelled before the run finishes
      */
     GeneratedGrid generate(GenerationRequest request, ProgressListener progress, CancellationToken cancel);
+
+    /**
+     * One rank of a sequence-parallel gang: every rank of {@code gang} calls this with the same request, and rank 0
+     * returns the grid, byte-identical to {@link #generate}'s; the other ranks return the same latents and an empty
+     * PNG (they decode nothing). A gang of one (or null) is {@link #generate}.
+     *
+     * @throws dev.imagine.kernels.parallel.GangException when a peer is lost or stops answering
+     * @throws IllegalArgumentException when the model cannot be split k ways (Ulysses needs k to divide its heads)
+     */
+    default GeneratedGrid generate(GenerationRequest request, ProgressListener progress, CancellationToken cancel,
+                                   dev.imagine.kernels.parallel.SequenceExchange gang) {
+        if (gang == null || gang.size() == 1) {
+            return generate(request, progress, cancel);
+        }
+        throw new IllegalArgumentException("model " + version() + " has no sequence-parallel path");
+    }
 }

@@ -1,6 +1,7 @@
 package dev.imagine.kernels;
 
 import dev.imagine.kernels.ops.TensorOps;
+import dev.imagine.kernels.parallel.SequenceExchange;
 import dev.imagine.kernels.weights.WeightSource;
 
 import java.util.Objects;
@@ -84,6 +85,12 @@ final class DitDiffusionModel implements DiffusionModel {
 
     @Override
     public GeneratedGrid generate(GenerationRequest request, ProgressListener progress, CancellationToken cancel) {
+        return generate(request, progress, cancel, null);
+    }
+
+    @Override
+    public GeneratedGrid generate(GenerationRequest request, ProgressListener progress, CancellationToken cancel,
+                                  SequenceExchange gang) {
         long start = System.nanoTime();
         Objects.requireNonNull(request, "request");
         CancellationToken token = cancel == null ? new CancellationToken() : cancel;
@@ -92,8 +99,12 @@ final class DitDiffusionModel implements DiffusionModel {
         int lw = plan.imageWidth() / LatentDecoder.SCALE;
         int perImage = DitWeights.LATENT_CHANNELS * lh * lw;
 
-        float[] x = sampleLatents(request, progress, token);
+        float[] x = sampleLatents(request, progress, token, gang);
         token.throwIfCancelled();
+        if (gang != null && gang.rank() != 0) {
+            return new GeneratedGrid(new byte[0], 2 * plan.imageWidth(), 2 * plan.imageHeight(), plan.steps(),
+                    (System.nanoTime() - start) / 1_000_000, x);
+        }
         int[][] images = new int[IMAGES][];
         for (int i = 0; i < IMAGES; i++) {
             images[i] = decoder.decode(x, i * perImage, lh, lw);
@@ -107,7 +118,8 @@ final class DitDiffusionModel implements DiffusionModel {
      * The sampling loop: four latents [4][4][h][w] from the seed's noise to clean, each step one batched
      * forward of cond and uncond copies (batch 8) and the guided update.
      */
-    float[] sampleLatents(GenerationRequest request, ProgressListener progress, CancellationToken token) {
+    float[] sampleLatents(GenerationRequest request, ProgressListener progress, CancellationToken token,
+                          SequenceExchange gang) {
         ProgressListener listener = progress == null ? ProgressListener.NONE : progress;
         SamplingPlan plan = plan(request);
         int lh = plan.imageHeight() / LatentDecoder.SCALE;
@@ -128,7 +140,8 @@ final class DitDiffusionModel implements DiffusionModel {
             float[] noise = InitialNoise.fourImages(request.seed(), 1f, perImage);
             sampler.noised(first, clean, noise, x);
         }
-        DitNetwork.Workspace ws = network.workspace(lh, lw, batchText(textEncoder.encode(request.prompt(), negative(request))));
+        DitNetwork.Workspace ws = network.workspace(lh, lw, batchText(textEncoder.encode(request.prompt(), negative(request))),
+                gang);
         float[] batchIn = new float[2 * half];
         float[] out = new float[2 * half];
         float[] guided = new float[half];

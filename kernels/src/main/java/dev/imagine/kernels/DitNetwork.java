@@ -2,6 +2,9 @@ package dev.imagine.kernels;
 
 import dev.imagine.kernels.ops.AttentionShape;
 import dev.imagine.kernels.ops.TensorOps;
+import dev.imagine.kernels.parallel.ExchangeTag;
+import dev.imagine.kernels.parallel.SequenceExchange;
+import dev.imagine.kernels.parallel.SequenceShard;
 
 /**
  * The diffusion transformer forward pass: DiT blocks (Peebles &amp; Xie, adaLN-Zero modulated from the
@@ -18,6 +21,12 @@ import dev.imagine.kernels.ops.TensorOps;
  * x += CrossAttn(q = x, kv = text)
  * x += gate_mlp · MLP(LN(x)·(1 + scale_mlp) + shift_mlp)
  * </pre>
+ *
+ * <p>Sequence parallel (a workspace with a {@link SequenceExchange} of k ranks): each rank embeds, normalises,
+ * projects and runs the MLP and cross-attention on its own 1/k of the tokens, all row-wise. Self-attention is
+ * Ulysses: an all-to-all turns "my tokens, all heads" into "all tokens, my H/k heads", each head attends over its
+ * whole key sequence in the same order as on one rank, and a second all-to-all turns it back. The final
+ * layer's patches are gathered to every rank, so all ranks hold the same output and step the sampler alike.
  */
 final class DitNetwork {
 
@@ -59,8 +68,23 @@ final class DitNetwork {
         final float[] mod;
         final AttentionShape selfAttention;
         final AttentionShape crossAttention;
+        /** This rank's tokens of each item (all of them on one rank) and where they start. */
+        final SequenceShard shard;
+        final int localTokens;
+        final SequenceExchange gang;
+        final float[] outPatchesAll;
+        /** Ulysses: all tokens' q|k|v of my heads, their attention output, and the all-to-all buffers per peer. */
+        final float[] qkvAll;
+        final float[] attnAll;
+        final float[][] qkvSend;
+        final float[][] qkvReceive;
+        final float[][] outSend;
+        final float[][] outReceive;
+        final float[][] gatherSend;
+        final float[][] gatherReceive;
+        int calls;
 
-        Workspace(int batch, int latentH, int latentW, int textTokens, int[] textLengths) {
+        Workspace(int batch, int latentH, int latentW, int textTokens, int[] textLengths, SequenceExchange gang) {
             this.batch = batch;
             this.latentH = latentH;
             this.latentW = latentW;
@@ -68,8 +92,16 @@ final class DitNetwork {
             int gridH = latentH / DitWeights.PATCH;
             int gridW = latentW / DitWeights.PATCH;
             this.tokens = gridH * gridW;
-            int rows = batch * tokens;
-            pos = Embeddings.position2d(gridH, gridW, hidden);
+            int heads = w.preset.heads();
+            int headDim = hidden / heads;
+            this.gang = gang != null && gang.size() > 1 ? gang : null;
+            this.shard = this.gang == null ? SequenceShard.single(tokens, heads)
+                    : new SequenceShard(gang.rank(), gang.size(), tokens, heads);
+            this.localTokens = shard.localTokens();
+            int rows = batch * localTokens;
+            float[] allPos = Embeddings.position2d(gridH, gridW, hidden);
+            pos = java.util.Arrays.copyOfRange(allPos, shard.firstToken() * hidden,
+                    (shard.firstToken() + localTokens) * hidden);
             patches = new float[rows * DitWeights.PATCH_DIM];
             x = new float[rows * hidden];
             norm = new float[rows * hidden];
@@ -83,9 +115,27 @@ final class DitNetwork {
             c = new float[batch * hidden];
             siluC = new float[batch * hidden];
             mod = new float[batch * 6 * hidden];
-            int heads = w.preset.heads();
-            selfAttention = AttentionShape.selfAttention(batch, tokens, heads, hidden / heads);
-            crossAttention = AttentionShape.crossAttention(batch, tokens, textTokens, heads, hidden / heads, textLengths);
+            crossAttention = AttentionShape.crossAttention(batch, localTokens, textTokens, heads, headDim, textLengths);
+            int k = shard.size();
+            int mine = shard.headsPerRank() * headDim;
+            selfAttention = AttentionShape.selfAttention(batch, tokens, shard.headsPerRank(), headDim);
+            qkvAll = k == 1 ? null : new float[batch * tokens * 3 * mine];
+            attnAll = k == 1 ? null : new float[batch * tokens * mine];
+            outPatchesAll = k == 1 ? outPatches : new float[batch * tokens * DitWeights.PATCH_DIM];
+            qkvSend = new float[k][];
+            qkvReceive = new float[k][];
+            outSend = new float[k][];
+            outReceive = new float[k][];
+            gatherSend = new float[k][];
+            gatherReceive = new float[k][];
+            for (int r = 0; r < k && k > 1; r++) {
+                qkvSend[r] = new float[batch * localTokens * 3 * mine];
+                qkvReceive[r] = new float[batch * shard.tokensOf(r) * 3 * mine];
+                outSend[r] = new float[batch * shard.tokensOf(r) * mine];
+                outReceive[r] = new float[batch * localTokens * mine];
+                gatherSend[r] = outPatches;
+                gatherReceive[r] = new float[batch * shard.tokensOf(r) * DitWeights.PATCH_DIM];
+            }
         }
     }
 
@@ -95,10 +145,15 @@ final class DitNetwork {
      * @param text states [batch][textTokens][textWidth] and per-item lengths, from the text encoder
      */
     Workspace workspace(int latentH, int latentW, TextEncoder.Encoded text) {
+        return workspace(latentH, latentW, text, null);
+    }
+
+    /** As {@link #workspace(int, int, TextEncoder.Encoded)}, for one rank of a sequence-parallel gang (null: alone). */
+    Workspace workspace(int latentH, int latentW, TextEncoder.Encoded text, SequenceExchange gang) {
         if (latentH % DitWeights.PATCH != 0 || latentW % DitWeights.PATCH != 0) {
             throw new IllegalArgumentException("latent " + latentW + "x" + latentH + " not divisible by the patch size");
         }
-        Workspace ws = new Workspace(text.prompts(), latentH, latentW, text.maxTokens(), text.lengths());
+        Workspace ws = new Workspace(text.prompts(), latentH, latentW, text.maxTokens(), text.lengths(), gang);
         int rows = text.prompts() * text.maxTokens();
         float[] mid = new float[rows * hidden];
         float[] y = new float[rows * hidden];
@@ -120,8 +175,9 @@ final class DitNetwork {
      */
     void forward(Workspace ws, float[] latents, double modelTime, float[] out) {
         int b = ws.batch;
-        int t = ws.tokens;
+        int t = ws.localTokens;
         int d = hidden;
+        int call = ws.calls++;
         int rows = b * t;
 
         patchify(ws, latents);
@@ -148,7 +204,7 @@ final class DitNetwork {
 
             ops.layerNormModulate(ws.x, b, t, d, LN_EPS, ws.mod, ms, 0, d, ws.norm);
             block.qkv().apply(ops, ws.norm, rows, ws.qkv);
-            ops.attention(ws.selfAttention, ws.qkv, ws.qkv, ws.qkv, ws.attn);
+            selfAttention(ws, call, i);
             block.proj().apply(ops, ws.attn, rows, ws.branch);
             ops.gatedAdd(ws.x, ws.branch, b, t, d, ws.mod, ms, 2 * d);
 
@@ -168,16 +224,89 @@ final class DitNetwork {
         w.finalAdaLN.apply(ops, ws.siluC, b, ws.mod);
         ops.layerNormModulate(ws.x, b, t, d, LN_EPS, ws.mod, 2 * d, 0, d, ws.norm);
         w.finalLinear.apply(ops, ws.norm, rows, ws.outPatches);
+        if (ws.gang != null) {
+            gatherPatches(ws, call);
+        }
         unpatchify(ws, out);
     }
 
-    /** [B][C][H][W] to [B*T][(py, px, c)], tokens in row-major grid order. */
+    private void selfAttention(Workspace ws, int call, int layer) {
+        if (ws.gang == null) {
+            ops.attention(ws.selfAttention, ws.qkv, ws.qkv, ws.qkv, ws.attn);
+            return;
+        }
+        SequenceShard shard = ws.shard;
+        int me = shard.rank();
+        int k = shard.size();
+        int mine = shard.headsPerRank() * (hidden / shard.heads());
+        int b = ws.batch;
+        int t = ws.localTokens;
+        // my tokens, rank r's heads: q | k | v blocks of width `mine` per row
+        for (int r = 0; r < k; r++) {
+            float[] send = r == me ? ws.qkvReceive[me] : ws.qkvSend[r];
+            for (int row = 0; row < b * t; row++) {
+                for (int part = 0; part < 3; part++) {
+                    System.arraycopy(ws.qkv, row * 3 * hidden + part * hidden + r * mine, send, (row * 3 + part) * mine, mine);
+                }
+            }
+        }
+        ws.gang.exchange(new ExchangeTag(call, layer, ExchangeTag.Phase.QKV), ws.qkvSend, ws.qkvReceive);
+        for (int r = 0; r < k; r++) {
+            int from = shard.tokenStart(r);
+            int n = shard.tokensOf(r);
+            for (int item = 0; item < b; item++) {
+                System.arraycopy(ws.qkvReceive[r], item * n * 3 * mine,
+                        ws.qkvAll, (item * ws.tokens + from) * 3 * mine, n * 3 * mine);
+            }
+        }
+        ops.attention(ws.selfAttention, ws.qkvAll, ws.qkvAll, ws.qkvAll, ws.attnAll);
+        // rank r's tokens, my heads; then my tokens, every rank's heads, back in head order
+        for (int r = 0; r < k; r++) {
+            int from = shard.tokenStart(r);
+            int n = shard.tokensOf(r);
+            float[] send = r == me ? ws.outReceive[me] : ws.outSend[r];
+            for (int item = 0; item < b; item++) {
+                System.arraycopy(ws.attnAll, (item * ws.tokens + from) * mine, send, item * n * mine, n * mine);
+            }
+        }
+        ws.gang.exchange(new ExchangeTag(call, layer, ExchangeTag.Phase.ATTENTION_OUT), ws.outSend, ws.outReceive);
+        for (int r = 0; r < k; r++) {
+            for (int row = 0; row < b * t; row++) {
+                System.arraycopy(ws.outReceive[r], row * mine, ws.attn, row * hidden + r * mine, mine);
+            }
+        }
+    }
+
+    /** Every rank's final patches to every rank, in token order, so all hold the whole prediction. */
+    private static void gatherPatches(Workspace ws, int call) {
+        SequenceShard shard = ws.shard;
+        ws.gang.exchange(new ExchangeTag(call, -1, ExchangeTag.Phase.GATHER), ws.gatherSend, ws.gatherReceive);
+        int pd = DitWeights.PATCH_DIM;
+        for (int r = 0; r < shard.size(); r++) {
+            float[] from = r == shard.rank() ? ws.outPatches : ws.gatherReceive[r];
+            int n = shard.tokensOf(r);
+            for (int item = 0; item < ws.batch; item++) {
+                System.arraycopy(from, item * n * pd, ws.outPatchesAll, (item * ws.tokens + shard.tokenStart(r)) * pd, n * pd);
+            }
+        }
+    }
+
+    /** [B][C][H][W] to [B*T][(py, px, c)], tokens in row-major grid order; only this rank's tokens. */
     private static void patchify(Workspace ws, float[] latents) {
-        forEachPatchValue(ws, (latentIndex, patchIndex) -> ws.patches[patchIndex] = latents[latentIndex]);
+        int first = ws.shard.firstToken();
+        int n = ws.localTokens;
+        forEachPatchValue(ws, (latentIndex, patchIndex) -> {
+            int token = patchIndex / DitWeights.PATCH_DIM;
+            int item = token / ws.tokens;
+            int inItem = token % ws.tokens - first;
+            if (inItem >= 0 && inItem < n) {
+                ws.patches[(item * n + inItem) * DitWeights.PATCH_DIM + patchIndex % DitWeights.PATCH_DIM] = latents[latentIndex];
+            }
+        });
     }
 
     private static void unpatchify(Workspace ws, float[] out) {
-        forEachPatchValue(ws, (latentIndex, patchIndex) -> out[latentIndex] = ws.outPatches[patchIndex]);
+        forEachPatchValue(ws, (latentIndex, patchIndex) -> out[latentIndex] = ws.outPatchesAll[patchIndex]);
     }
 
     private interface IndexPair {

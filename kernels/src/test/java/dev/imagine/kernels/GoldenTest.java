@@ -89,7 +89,7 @@ class GoldenTest {
         try (TensorOps ops = kind.create(2);
              SafeTensorsFile expected = SafeTensorsFile.open(GOLDEN.resolve("tiny-v8-expected.safetensors"))) {
             DitDiffusionModel model = (DitDiffusionModel) ModelRegistry.load(GoldenCase.VERSION, GoldenCase.PRESET, ops, store);
-            float[] latents = model.sampleLatents(GoldenCase.REQUEST, ProgressListener.NONE, new CancellationToken());
+            float[] latents = model.sampleLatents(GoldenCase.REQUEST, ProgressListener.NONE, new CancellationToken(), null);
             assertClose(backend + " latents after the full sampling run", expected.floats("final_latents"), latents, 1e-3);
         }
     }
