@@ -1,0 +1,147 @@
+package dev.imagine.participant.gang;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.codec.LengthFieldPrepender;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A participant's tensor endpoint: a Netty server that receives the gang's Arrow frames (length-prefixed, at most
+ * {@link #MAX_FRAME_BYTES} each) into the {@link GangInbox}, and the client side its {@link NettyExchange}s dial
+ * peers with. Its address goes in the participant's Helix instance config, so a gang's ranks find each other.
+ */
+public final class GangServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(GangServer.class);
+    /** A frame larger than this is a protocol error (XL at 1,024 tokens sends ~28 MiB per peer per phase). */
+    static final int MAX_FRAME_BYTES = 256 << 20;
+    /** Bytes of frames queued for runs before the server stops reading. */
+    static final long MAX_QUEUED_BYTES = 512L << 20;
+
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final BufferAllocator allocator;
+    private final GangInbox inbox = new GangInbox(MAX_QUEUED_BYTES);
+    private final Channel server;
+
+    private GangServer(String host, int port) throws InterruptedException {
+        boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        workers = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+        allocator = new RootAllocator(2L << 30);
+        server = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(MAX_FRAME_BYTES, 0, 4, 0, 4),
+                                new FrameHandler());
+                    }
+                })
+                .bind(host, port).sync().channel();
+        LOG.info("Gang tensor endpoint on {}", server.localAddress());
+    }
+
+    public static GangServer start(String host, int port) throws InterruptedException {
+        return new GangServer(host, port);
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) server.localAddress();
+    }
+
+    /** "host:port", as it goes in the Helix instance config. */
+    public String endpoint() {
+        return address().getHostString() + ":" + address().getPort();
+    }
+
+    GangInbox inbox() {
+        return inbox;
+    }
+
+    BufferAllocator allocator() {
+        return allocator;
+    }
+
+    /** Frames refused because they belonged to a superseded attempt. */
+    public long refusedFrames() {
+        return inbox.refused();
+    }
+
+    Channel connect(InetSocketAddress peer, Duration timeout) throws InterruptedException {
+        var connect = new Bootstrap().group(workers).channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(8 << 20, 64 << 20))
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new LengthFieldPrepender(4));
+                    }
+                })
+                .connect(peer);
+        if (!connect.await(timeout.toMillis()) || !connect.isSuccess()) {
+            connect.channel().close();
+            throw new dev.imagine.kernels.parallel.GangException("cannot reach gang peer " + peer + " within " + timeout
+                    + (connect.cause() == null ? "" : ": " + connect.cause().getMessage()), connect.cause());
+        }
+        return connect.channel();
+    }
+
+    @Override
+    public void close() {
+        server.close().syncUninterruptibly();
+        workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        inbox.closeAll();
+        try {
+            allocator.close();
+        } catch (IllegalStateException leaked) {
+            // an exchange still open on another thread holds a frame; the memory goes with the process
+            LOG.warn("Gang endpoint closed with tensor memory still held: {}", leaked.getMessage());
+        }
+    }
+
+    private final class FrameHandler extends SimpleChannelInboundHandler<ByteBuf> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
+            TensorFrames.Received received;
+            try {
+                received = TensorFrames.decode(allocator, frame);
+            } catch (RuntimeException bad) {
+                LOG.warn("Dropped a connection from {} that sent a malformed tensor frame: {}", ctx.channel().remoteAddress(),
+                        bad.getMessage());
+                ctx.close();
+                return;
+            }
+            Channel ch = ctx.channel();
+            inbox.deliver(received, () -> ch.config().setAutoRead(false), () -> ch.eventLoop().execute(() -> {
+                ch.config().setAutoRead(true);
+                ch.read();
+            }));
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.warn("Gang connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+            ctx.close();
+        }
+    }
+}
