@@ -44,6 +44,24 @@ public final class DitStepBench {
         return two + (ModelPreset.XL.depth() - 2) * perBlock;
     }
 
+    /**
+     * One XL forward (batch 8, {@code depth} blocks, a latent side of {@code latent}: 32 gives 256 tokens, 64 gives
+     * 1,024) on this rank of {@code gang} (null: alone), ready to run again and again; for {@code bench sp}.
+     */
+    public static Runnable xlForward(int depth, int latent, TensorOps ops, dev.imagine.kernels.parallel.SequenceExchange gang) {
+        ModelPreset preset = ModelPreset.XL;
+        GeneratedWeights weights = new GeneratedWeights(ModelStore.seedFor("v8", preset));
+        DitNetwork network = new DitNetwork(new DitWeights(weights, preset, depth, ops), ops);
+        float[] states = new dev.imagine.kernels.SplitMix64(3).gaussians(BATCH * TEXT_TOKENS * preset.textHidden(), 1.0);
+        int[] lengths = new int[BATCH];
+        Arrays.fill(lengths, TEXT_TOKENS);
+        DitNetwork.Workspace ws = network.workspace(latent, latent,
+                new TextEncoder.Encoded(states, BATCH, TEXT_TOKENS, preset.textHidden(), lengths), gang);
+        float[] latents = new dev.imagine.kernels.SplitMix64(4).gaussians(BATCH * 4 * latent * latent, 1.0);
+        float[] out = new float[latents.length];
+        return () -> network.forward(ws, latents, 500, out);
+    }
+
     /** FLOPs per 2x2 grid at the preset's default request (1:1, --q 1, 16 text tokens). */
     public static long gridFlops(ModelPreset preset) {
         int side = (int) Math.round(Math.sqrt(preset.pixelsPerImage()));

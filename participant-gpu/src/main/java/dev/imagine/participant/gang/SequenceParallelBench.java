@@ -1,0 +1,134 @@
+package dev.imagine.participant.gang;
+
+import dev.imagine.kernels.DitStepBench;
+import dev.imagine.kernels.ModelPreset;
+import dev.imagine.kernels.ops.Backends;
+import dev.imagine.kernels.ops.TensorOps;
+import dev.imagine.kernels.parallel.SequenceExchange;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+
+/**
+ * {@code imagine bench sp}: one DiT-XL/2-shaped step (batch 8) on one rank against the same step on a gang of two,
+ * each rank a one-thread backend with its own Netty endpoint on loopback, tensors as Arrow frames. A step is timed
+ * on {@code blocks} blocks and scaled to XL's 28 (the rest of a forward is under 1% of it); the ratio is what counts.
+ */
+public final class SequenceParallelBench {
+    private static final Duration TIMEOUT = Duration.ofMinutes(2);
+
+    private SequenceParallelBench() {
+    }
+
+    /** key=value lines, each handed to {@code out} as soon as it is known. */
+    public static Map<String, String> run(boolean quick, Consumer<String> out) throws Exception {
+        int blocks = quick ? 1 : 2;
+        int iterations = quick ? 2 : 4;
+        Map<String, String> lines = new LinkedHashMap<>();
+        put(lines, out, "blocks_timed", Integer.toString(blocks));
+        put(lines, out, "threads_per_rank", "1");
+        for (int latent : new int[] {32, 64}) {
+            int tokens = (latent / 2) * (latent / 2);
+            String suffix = "_xl" + tokens;
+            double scale = (double) ModelPreset.XL.depth() / blocks;
+            double one;
+            try (TensorOps ops = Backends.create(1)) {
+                Runnable forward = DitStepBench.xlForward(blocks, latent, ops, null);
+                one = median(time(forward, iterations)) * scale;
+            }
+            put(lines, out, "sp1_step_ms" + suffix, fmt(one));
+            Gang two = gangOfTwo(blocks, latent, iterations);
+            double twoMs = two.stepMillis * scale;
+            put(lines, out, "sp2_step_ms" + suffix, fmt(twoMs));
+            put(lines, out, "sp2_speedup" + suffix, fmt(one / twoMs));
+            // per step: every block's two all-to-alls scaled to 28 blocks, the one gather per step as measured
+            long perStep = Math.round((two.bytesPerForward - two.gatherBytes) * scale) + two.gatherBytes;
+            put(lines, out, "bytes_per_step" + suffix, Long.toString(perStep));
+            put(lines, out, "exchange_fraction" + suffix, fmt(two.exchangeFraction));
+            // the exchange is synchronous: no transfer runs under compute yet
+            put(lines, out, "overlap_fraction" + suffix, "0.000");
+        }
+        return lines;
+    }
+
+    private record Gang(double stepMillis, long bytesPerForward, long gatherBytes, double exchangeFraction) {
+    }
+
+    private static Gang gangOfTwo(int blocks, int latent, int iterations) throws Exception {
+        List<GangServer> servers = List.of(GangServer.start("127.0.0.1", 0), GangServer.start("127.0.0.1", 0));
+        List<InetSocketAddress> peers = servers.stream().map(GangServer::address).toList();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        CyclicBarrier barrier = new CyclicBarrier(2);
+        try {
+            List<Future<double[]>> ranks = new ArrayList<>();
+            for (int r = 0; r < 2; r++) {
+                int rank = r;
+                ranks.add(pool.submit(() -> {
+                    try (TensorOps ops = Backends.create(1);
+                         NettyExchange exchange = new NettyExchange(servers.get(rank), "bench-sp", 1, rank, peers, TIMEOUT)) {
+                        Runnable forward = DitStepBench.xlForward(blocks, latent, ops, exchange);
+                        forward.run(); // warm-up, and the connections
+                        SequenceExchange.TransferStats before = exchange.stats();
+                        double[] times = new double[iterations];
+                        for (int i = 0; i < iterations; i++) {
+                            barrier.await();
+                            long start = System.nanoTime();
+                            forward.run();
+                            times[i] = (System.nanoTime() - start) / 1e6;
+                        }
+                        SequenceExchange.TransferStats after = exchange.stats();
+                        double bytes = (double) (after.bytesSent() - before.bytesSent()) / iterations;
+                        double waitMs = (after.waitNanos() - before.waitNanos()) / 1e6 / iterations;
+                        return new double[] {median(times), bytes, waitMs};
+                    }
+                }));
+            }
+            double[] zero = ranks.get(0).get();
+            double[] one = ranks.get(1).get();
+            double step = Math.max(zero[0], one[0]);
+            // the gather frame: this rank's patches of the final layer (batch 8, half the tokens, 16 values each)
+            int tokens = (latent / 2) * (latent / 2);
+            long gather = 8L * (tokens / 2) * 16 * 4;
+            return new Gang(step, Math.round(zero[1]), gather, zero[2] / zero[0]);
+        } finally {
+            pool.shutdownNow();
+            servers.forEach(GangServer::close);
+        }
+    }
+
+    private static double[] time(Runnable forward, int iterations) {
+        forward.run();
+        double[] times = new double[iterations];
+        for (int i = 0; i < iterations; i++) {
+            long start = System.nanoTime();
+            forward.run();
+            times[i] = (System.nanoTime() - start) / 1e6;
+        }
+        return times;
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    private static void put(Map<String, String> lines, Consumer<String> out, String key, String value) {
+        lines.put(key, value);
+        out.accept(key + "=" + value);
+    }
+}
