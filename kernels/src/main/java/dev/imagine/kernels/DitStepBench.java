@@ -37,11 +37,20 @@ public final class DitStepBench {
 
     /** Median ms of one XL step at 256x256 (32x32 latent, 256 tokens), scaled from 2- and 4-block forwards. */
     public static double xl256StepMillis(TensorOps ops, int iterations) {
+        return xl256(ops, iterations).stepMillis();
+    }
+
+    /** One XL step at 256 tokens and the one block in it, from 2- and 4-block forwards. */
+    public static XlTiming xl256(TensorOps ops, int iterations) {
         GeneratedWeights weights = new GeneratedWeights(ModelStore.seedFor("v8", ModelPreset.XL));
         double two = stepMillis(weights, ModelPreset.XL, 2, 32, ops, iterations);
         double four = stepMillis(weights, ModelPreset.XL, 4, 32, ops, iterations);
         double perBlock = Math.max(0, (four - two) / 2);
-        return two + (ModelPreset.XL.depth() - 2) * perBlock;
+        return new XlTiming(two + (ModelPreset.XL.depth() - 2) * perBlock, perBlock);
+    }
+
+    /** Median milliseconds of a whole (28-block) XL step and of one block of it. */
+    public record XlTiming(double stepMillis, double blockMillis) {
     }
 
     /**

@@ -64,7 +64,19 @@ public final class BenchKernelsCommand implements Callable<Integer> {
             double scalar = DitStepBench.smallStepMillis(ScalarTensorOps.INSTANCE, store, quick ? 1 : 3);
             put(out, lines, "dit_step_ms_small_scalar", scalar);
             put(out, lines, "speedup_vs_scalar_small", scalar / small);
-            put(out, lines, "dit_step_ms_xl256", DitStepBench.xl256StepMillis(ops, quick ? 1 : 3));
+            DitStepBench.XlTiming xl = DitStepBench.xl256(ops, quick ? 1 : 3);
+            put(out, lines, "dit_step_ms_xl256", xl.stepMillis());
+            put(out, lines, "dit_block_ms_xl256", xl.blockMillis());
+            Map<String, String> numpy = numpyBlock();
+            numpy.forEach((k, v) -> out.println(k + "=" + v));
+            if (numpy.containsKey("numpy_dit_block_ms_xl256")) {
+                put(out, lines, "speedup_vs_numpy_xl256",
+                        Double.parseDouble(numpy.get("numpy_dit_block_ms_xl256")) / xl.blockMillis());
+            }
+            if (numpy.containsKey("openblas_matmul_gflops") && lines.containsKey("matmul_gflops")) {
+                put(out, lines, "matmul_vs_openblas", Double.parseDouble(lines.get("matmul_gflops"))
+                        / Double.parseDouble(numpy.get("openblas_matmul_gflops")));
+            }
             // Per image: a grid is four images rendered together.
             out.printf("image_flops_tiny=%d%n", DitStepBench.gridFlops(ModelPreset.TINY) / 4);
             out.printf("image_flops_small=%d%n", DitStepBench.gridFlops(ModelPreset.SMALL) / 4);
@@ -99,6 +111,38 @@ public final class BenchKernelsCommand implements Callable<Integer> {
                     result.put(key.equals("torch_dit_step_ms") ? "torch_dit_step_ms_small" : key, line.substring(eq + 1));
                 } else if (line.contains("No module named 'torch'")) {
                     result.put("torch", "not_installed_(apt-get_install_python3-torch_libopenblas0-pthread)");
+                }
+            }
+        }
+        if (!process.waitFor(10, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+        }
+        return result;
+    }
+
+    /** The same XL block and matmul in NumPy (its OpenBLAS, float32, as many threads), when python3 has NumPy. */
+    private Map<String, String> numpyBlock() throws Exception {
+        Map<String, String> result = new LinkedHashMap<>();
+        Path script = home().resolve("kernels/python/xl_numpy_bench.py");
+        if (!Files.exists(script)) {
+            result.put("numpy", "not_run_(no_" + script + ")");
+            return result;
+        }
+        Process process;
+        try {
+            process = new ProcessBuilder("python3", script.toString(), Integer.toString(quick ? 3 : 7),
+                    Integer.toString(threads)).redirectErrorStream(true).start();
+        } catch (java.io.IOException noPython) {
+            result.put("numpy", "not_run_(no_python3_on_PATH)");
+            return result;
+        }
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                int eq = line.indexOf('=');
+                if (eq > 0 && (line.startsWith("numpy_") || line.startsWith("openblas_"))) {
+                    result.put(line.substring(0, eq), line.substring(eq + 1));
+                } else if (line.contains("No module named 'numpy'")) {
+                    result.put("numpy", "not_installed_(apt-get_install_python3-numpy)");
                 }
             }
         }
