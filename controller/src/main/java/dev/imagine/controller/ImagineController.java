@@ -130,7 +130,7 @@ public final class ImagineController implements AutoCloseable {
             latch = new LeaderLatch(zk, ZkPaths.DISPATCHER_LEADER, name);
             latch.start();
             Dispatcher dispatcher = new Dispatcher(store, lanes, slotView, new UserLoads(users),
-                    new DispatchPolicy(scheduler.relaxPromoteAfter()), clock);
+                    new DispatchPolicy(scheduler.relaxPromoteAfter(), scheduler.turboRanks()), clock);
             // A claim takes milliseconds; the default minute covers a slot still loading weights when the job arrived.
             OrphanRecovery recovery = new OrphanRecovery(store, slotView, clock, failures.claimTimeout(),
                     failures.progressTimeout());

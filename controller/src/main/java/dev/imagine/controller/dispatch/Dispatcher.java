@@ -153,9 +153,10 @@ public final class Dispatcher {
             lanes.forget(entry);
             return false;
         }
-        if (store.dispatch(entry, job.get(), assignment.slot(), clock.millis())) {
-            LOG.info("Dispatched job {} ({} lane, {}, user {}) to slot {}", id, entry.lane().pathName(),
-                    assignment.job().version(), assignment.job().user(), assignment.slot());
+        if (store.dispatch(entry, job.get(), assignment.gang(), clock.millis())) {
+            LOG.info("Dispatched job {} ({} lane, {}, user {}) to slot {}{}", id, entry.lane().pathName(),
+                    assignment.job().version(), assignment.job().user(), assignment.slot(),
+                    assignment.gang().size() > 1 ? " with a gang of " + assignment.gang().size() + " " + assignment.gang() : "");
             return true;
         }
         if (store.client().checkExists().forPath(entry.path()) == null) {

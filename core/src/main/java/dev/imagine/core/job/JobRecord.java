@@ -42,67 +42,91 @@ public record JobRecord(
         @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Attempt> history,
         String preview,
         String latents,
-        int rerenders) {
+        int rerenders,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> gang) {
 
     /** Attempts kept in a record: enough for any retry policy, bounded however often a job is replayed. */
     static final int HISTORY_LIMIT = 10;
 
     public JobRecord {
         history = history == null ? List.of() : List.copyOf(history);
+        gang = gang == null || gang.size() < 2 ? null : List.copyOf(gang);
+    }
+
+    /** Ranks of a sequence-parallel run: the gang's slots (rank 0 first, which is {@code slot}), or 1. */
+    public int ranks() {
+        return gang == null ? 1 : gang.size();
+    }
+
+    /** This slot's rank in the job's gang, or -1 if it is not in it. */
+    public int rankOf(String aSlot) {
+        if (gang == null) {
+            return aSlot.equals(slot) ? 0 : -1;
+        }
+        return gang.indexOf(aSlot);
+    }
+
+    /** Dispatched to a gang of slots at once (rank 0 first); one slot is {@link #dispatchedTo}. */
+    public JobRecord dispatchedToGang(List<String> slots, long nowMillis) {
+        JobRecord one = dispatchedTo(slots.get(0), nowMillis);
+        return new JobRecord(one.id, one.user, one.spec, one.state, one.attempts, one.step, one.totalSteps, one.slot,
+                one.worker, one.imagePath, one.imageWidth, one.imageHeight, one.error, one.submittedAtMillis,
+                one.queuedAtMillis, one.dispatchedAtMillis, one.startedAtMillis, one.completedAtMillis, one.gpuMillis,
+                one.chargedMillis, one.note, one.history, one.preview, one.latents, one.rerenders, slots);
     }
 
     public static JobRecord queued(String id, String user, JobSpec spec, long nowMillis) {
         return new JobRecord(id, user, spec, JobState.QUEUED, 0, 0, 0, null, null, null, 0, 0, null,
-                nowMillis, nowMillis, 0, 0, 0, 0, 0, null, List.of(), null, null, 0);
+                nowMillis, nowMillis, 0, 0, 0, 0, 0, null, List.of(), null, null, 0, null);
     }
 
     public JobRecord dispatchedTo(String newSlot, long nowMillis) {
         return new JobRecord(id, user, spec, state.checkedMoveTo(JobState.DISPATCHED), attempts, 0, 0,
-                newSlot, null, null, 0, 0, null, submittedAtMillis, queuedAtMillis, nowMillis, 0, 0, gpuMillis, chargedMillis, note, history, null, latents, rerenders);
+                newSlot, null, null, 0, 0, null, submittedAtMillis, queuedAtMillis, nowMillis, 0, 0, gpuMillis, chargedMillis, note, history, null, latents, rerenders, null);
     }
 
     public JobRecord processingOn(String newWorker, int steps, long nowMillis) {
         return new JobRecord(id, user, spec, state.checkedMoveTo(JobState.PROCESSING), attempts + 1, 0,
                 steps, slot, newWorker, null, 0, 0, null, submittedAtMillis, queuedAtMillis,
-                dispatchedAtMillis, nowMillis, 0, gpuMillis, chargedMillis, note, history, null, latents, rerenders);
+                dispatchedAtMillis, nowMillis, 0, gpuMillis, chargedMillis, note, history, null, latents, rerenders, gang);
     }
 
     public JobRecord withProgress(int newStep, int steps) {
         return new JobRecord(id, user, spec, state, attempts, newStep, steps, slot, worker, null, 0, 0, null,
-                submittedAtMillis, queuedAtMillis, dispatchedAtMillis, startedAtMillis, 0, gpuMillis, chargedMillis, note, history, preview, latents, rerenders);
+                submittedAtMillis, queuedAtMillis, dispatchedAtMillis, startedAtMillis, 0, gpuMillis, chargedMillis, note, history, preview, latents, rerenders, gang);
     }
 
     public JobRecord uploading() {
         return new JobRecord(id, user, spec, state.checkedMoveTo(JobState.UPLOADING), attempts, totalSteps,
                 totalSteps, slot, worker, null, 0, 0, null, submittedAtMillis, queuedAtMillis,
-                dispatchedAtMillis, startedAtMillis, 0, gpuMillis, chargedMillis, note, history, preview, latents, rerenders);
+                dispatchedAtMillis, startedAtMillis, 0, gpuMillis, chargedMillis, note, history, preview, latents, rerenders, gang);
     }
 
     public JobRecord completed(String path, int width, int height, long nowMillis) {
         return new JobRecord(id, user, spec, state.checkedMoveTo(JobState.COMPLETED), attempts, totalSteps,
                 totalSteps, slot, worker, path, width, height, null, submittedAtMillis, queuedAtMillis,
-                dispatchedAtMillis, startedAtMillis, nowMillis, gpuMillis, chargedMillis, note, history, preview, latents, rerenders);
+                dispatchedAtMillis, startedAtMillis, nowMillis, gpuMillis, chargedMillis, note, history, preview, latents, rerenders, gang);
     }
 
     /** The kernel time of this attempt and the Fast time it costs, set as the job completes. */
     public JobRecord metered(long measuredGpuMillis, long charge) {
         return new JobRecord(id, user, spec, state, attempts, step, totalSteps, slot, worker, imagePath, imageWidth,
                 imageHeight, error, submittedAtMillis, queuedAtMillis, dispatchedAtMillis, startedAtMillis,
-                completedAtMillis, measuredGpuMillis, charge, note, history, preview, latents, rerenders);
+                completedAtMillis, measuredGpuMillis, charge, note, history, preview, latents, rerenders, gang);
     }
 
     /** The current attempt's latest preview, stored under {@code sha256}. */
     public JobRecord withPreview(String sha256) {
         return new JobRecord(id, user, spec, state, attempts, step, totalSteps, slot, worker, imagePath, imageWidth,
                 imageHeight, error, submittedAtMillis, queuedAtMillis, dispatchedAtMillis, startedAtMillis,
-                completedAtMillis, gpuMillis, chargedMillis, note, history, sha256, latents, rerenders);
+                completedAtMillis, gpuMillis, chargedMillis, note, history, sha256, latents, rerenders, gang);
     }
 
     /** The completed grid's final latents, stored under {@code key}. */
     public JobRecord withLatents(String key) {
         return new JobRecord(id, user, spec, state, attempts, step, totalSteps, slot, worker, imagePath, imageWidth,
                 imageHeight, error, submittedAtMillis, queuedAtMillis, dispatchedAtMillis, startedAtMillis,
-                completedAtMillis, gpuMillis, chargedMillis, note, history, preview, key, rerenders);
+                completedAtMillis, gpuMillis, chargedMillis, note, history, preview, key, rerenders, gang);
     }
 
     /**
@@ -112,27 +136,27 @@ public record JobRecord(
     public JobRecord rerender(long newSeed, String reason, long nowMillis) {
         return new JobRecord(id, user, spec.withSeed(newSeed), state.checkedMoveTo(JobState.QUEUED), attempts - 1, 0, 0,
                 null, null, null, 0, 0, reason, submittedAtMillis, nowMillis, 0, 0, 0, gpuMillis, chargedMillis, note,
-                history, null, null, rerenders + 1);
+                history, null, null, rerenders + 1, null);
     }
 
     /** Refused by moderation for good (the image check, after its re-renders): nothing is delivered. */
     public JobRecord rejected(String reason, long nowMillis) {
         return new JobRecord(id, user, spec, state.checkedMoveTo(JobState.REJECTED), attempts, step, totalSteps,
                 slot, worker, null, 0, 0, reason, submittedAtMillis, queuedAtMillis, dispatchedAtMillis,
-                startedAtMillis, nowMillis, gpuMillis, chargedMillis, note, history, preview, null, rerenders);
+                startedAtMillis, nowMillis, gpuMillis, chargedMillis, note, history, preview, null, rerenders, gang);
     }
 
     /** What the scheduler tells the user about this job (a lane fallback, say). */
     public JobRecord withNote(String newNote) {
         return new JobRecord(id, user, spec, state, attempts, step, totalSteps, slot, worker, imagePath, imageWidth,
                 imageHeight, error, submittedAtMillis, queuedAtMillis, dispatchedAtMillis, startedAtMillis,
-                completedAtMillis, gpuMillis, chargedMillis, newNote, history, preview, latents, rerenders);
+                completedAtMillis, gpuMillis, chargedMillis, newNote, history, preview, latents, rerenders, gang);
     }
 
     /** Back to its lane after a lost lease or a vanished slot; the spec (and so the seed) is kept. */
     public JobRecord requeued(String reason, long nowMillis) {
         return new JobRecord(id, user, spec, state.checkedMoveTo(JobState.QUEUED), attempts, 0, 0, null, null,
-                null, 0, 0, reason, submittedAtMillis, nowMillis, 0, 0, 0, gpuMillis, chargedMillis, note, history, null, latents, rerenders);
+                null, 0, 0, reason, submittedAtMillis, nowMillis, 0, 0, 0, gpuMillis, chargedMillis, note, history, null, latents, rerenders, null);
     }
 
     /**
@@ -148,25 +172,25 @@ public record JobRecord(
         }
         return new JobRecord(id, user, spec, state, number, step, totalSteps, slot, worker, imagePath, imageWidth,
                 imageHeight, error, submittedAtMillis, queuedAtMillis, dispatchedAtMillis, startedAtMillis,
-                completedAtMillis, gpuMillis, chargedMillis, note, longer, preview, latents, rerenders);
+                completedAtMillis, gpuMillis, chargedMillis, note, longer, preview, latents, rerenders, gang);
     }
 
     /** Out of the dead-letter queue, back to the front of its lane with its attempts reset; the history stays. */
     public JobRecord replayed(long nowMillis) {
         return new JobRecord(id, user, spec, state.checkedMoveTo(JobState.QUEUED), 0, 0, 0, null, null, null, 0, 0,
-                null, submittedAtMillis, nowMillis, 0, 0, 0, gpuMillis, chargedMillis, note, history, null, latents, rerenders);
+                null, submittedAtMillis, nowMillis, 0, 0, 0, gpuMillis, chargedMillis, note, history, null, latents, rerenders, null);
     }
 
     /** Stopped by an operator; the slot and worker it had stay on record for the audit trail. */
     public JobRecord cancelled(String reason, long nowMillis) {
         return new JobRecord(id, user, spec, state.checkedMoveTo(JobState.CANCELLED), attempts, step, totalSteps,
                 slot, worker, null, 0, 0, reason, submittedAtMillis, queuedAtMillis, dispatchedAtMillis,
-                startedAtMillis, nowMillis, gpuMillis, chargedMillis, note, history, preview, latents, rerenders);
+                startedAtMillis, nowMillis, gpuMillis, chargedMillis, note, history, preview, latents, rerenders, gang);
     }
 
     public JobRecord failed(String reason, long nowMillis) {
         return new JobRecord(id, user, spec, state.checkedMoveTo(JobState.FAILED), attempts, step, totalSteps,
                 slot, worker, null, 0, 0, reason, submittedAtMillis, queuedAtMillis, dispatchedAtMillis,
-                startedAtMillis, nowMillis, gpuMillis, chargedMillis, note, history, preview, latents, rerenders);
+                startedAtMillis, nowMillis, gpuMillis, chargedMillis, note, history, preview, latents, rerenders, gang);
     }
 }

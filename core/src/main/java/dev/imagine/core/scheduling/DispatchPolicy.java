@@ -25,13 +25,25 @@ import java.util.Map;
  *       free slot is skipped, not waited on.</li>
  *   <li>A job retried after a failure goes to a slot it has not failed on; if every free slot of its version is one
  *       it failed on, it waits for another pass.</li>
+ *   <li>A Turbo job takes a sequence-parallel gang of {@code turboRanks} free slots of its version when that many are
+ *       free (one rendering split k ways finishes sooner), and one slot otherwise: it never waits for a gang.</li>
  * </ol>
  */
 public final class DispatchPolicy {
     private final long relaxPromoteAfterMillis;
+    private final int turboRanks;
 
     public DispatchPolicy(Duration relaxPromoteAfter) {
+        this(relaxPromoteAfter, 1);
+    }
+
+    /** @param turboRanks slots a Turbo job renders on when that many are free (1: never a gang; 2 or 4) */
+    public DispatchPolicy(Duration relaxPromoteAfter, int turboRanks) {
+        if (turboRanks != 1 && turboRanks != 2 && turboRanks != 4) {
+            throw new IllegalArgumentException("a gang is 1, 2 or 4 slots, not " + turboRanks);
+        }
         this.relaxPromoteAfterMillis = relaxPromoteAfter.toMillis();
+        this.turboRanks = turboRanks;
     }
 
     /** Which waiting jobs go to which free slots now. */
@@ -53,6 +65,13 @@ public final class DispatchPolicy {
                 WaitingJob next = queue.next();
                 if (next == null) {
                     break;
+                }
+                List<FreeSlot> gang = next.lane() == Lane.TURBO && turboRanks > 1
+                        ? notAvoided(slots.getValue(), next, turboRanks) : List.of();
+                if (gang.size() == turboRanks) {
+                    slots.getValue().removeAll(gang);
+                    assignments.add(new Assignment(next, gang.get(0).name(), gang.stream().map(FreeSlot::name).toList()));
+                    continue;
                 }
                 FreeSlot slot = firstNotAvoided(slots.getValue(), next);
                 if (slot != null) {
@@ -85,6 +104,16 @@ public final class DispatchPolicy {
             }
         }
         return ordered;
+    }
+
+    private static List<FreeSlot> notAvoided(Deque<FreeSlot> slots, WaitingJob job, int limit) {
+        List<FreeSlot> found = new ArrayList<>(limit);
+        for (FreeSlot slot : slots) {
+            if (found.size() < limit && !job.avoidSlots().contains(slot.name())) {
+                found.add(slot);
+            }
+        }
+        return found;
     }
 
     private static FreeSlot firstNotAvoided(Deque<FreeSlot> slots, WaitingJob job) {

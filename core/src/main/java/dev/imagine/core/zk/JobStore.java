@@ -64,7 +64,8 @@ public final class JobStore {
     /** Creates the fixed parents once; safe to call from every process at start. */
     public void ensureLayout() throws Exception {
         List<String> parents = new ArrayList<>(List.of(ZkPaths.JOBS, ZkPaths.ASSIGN, ZkPaths.LEASES, ZkPaths.USERS, ZkPaths.KEYS, ZkPaths.DLQ,
-                ZkPaths.FAILURES, ZkPaths.BREAKERS, ZkPaths.FINISHED, ZkPaths.WEBHOOKS, ZkPaths.DISCORD));
+                ZkPaths.FAILURES, ZkPaths.BREAKERS, ZkPaths.FINISHED, ZkPaths.WEBHOOKS, ZkPaths.DISCORD,
+                ZkPaths.GANG_ENDPOINTS));
         for (Lane lane : Lane.values()) {
             parents.add(ZkPaths.lane(lane));
         }
@@ -286,28 +287,58 @@ public final class JobStore {
      */
     public boolean dispatch(LaneEntry entry, Versioned<JobRecord> job, String slot, long nowMillis)
             throws Exception {
-        if (knownSlotFolders.add(slot)) {
-            ensurePath(ZkPaths.slotAssignments(slot));
-        }
-        // The slot is checked in the transaction too: it must hold no assignment now, and its folder's version is
-        // bumped, so of two dispatchers that saw it free (a leader and one just deposed) exactly one wins.
-        Stat slotStat = new Stat();
-        try {
-            if (!zk.getChildren().storingStatIn(slotStat).forPath(ZkPaths.slotAssignments(slot)).isEmpty()) {
+        return dispatch(entry, job, List.of(slot), nowMillis);
+    }
+
+    /**
+     * Dispatches a job to one slot, or to a sequence-parallel gang of slots (rank 0 first): every slot is reserved in
+     * the same transaction or none is. Each must hold no assignment now and has its folder's version bumped, so two
+     * gangs (or a gang and a single job) that saw the same free slot cannot both commit: one wins the whole of its
+     * gang, the other nothing. Nothing is held between passes, so no two gangs can wait on each other.
+     */
+    public boolean dispatch(LaneEntry entry, Versioned<JobRecord> job, List<String> slots, long nowMillis)
+            throws Exception {
+        List<CuratorOp> ops = new ArrayList<>();
+        ops.add(zk.transactionOp().delete().forPath(entry.path()));
+        for (String slot : slots) {
+            if (knownSlotFolders.add(slot)) {
+                ensurePath(ZkPaths.slotAssignments(slot));
+            }
+            // The slot is checked in the transaction too: it must hold no assignment now, and its folder's version is
+            // bumped, so of two dispatchers that saw it free (a leader and one just deposed) exactly one wins.
+            Stat slotStat = new Stat();
+            try {
+                if (!zk.getChildren().storingStatIn(slotStat).forPath(ZkPaths.slotAssignments(slot)).isEmpty()) {
+                    return false;
+                }
+            } catch (KeeperException.NoNodeException removed) {
+                knownSlotFolders.remove(slot);
                 return false;
             }
-        } catch (KeeperException.NoNodeException removed) {
-            knownSlotFolders.remove(slot);
-            return false;
+            ops.add(zk.transactionOp().setData().withVersion(slotStat.getVersion())
+                    .forPath(ZkPaths.slotAssignments(slot), new byte[0]));
+            ops.add(zk.transactionOp().create().forPath(ZkPaths.assignment(slot, job.value().id())));
         }
+        JobRecord dispatched = slots.size() == 1 ? job.value().dispatchedTo(slots.get(0), nowMillis)
+                : job.value().dispatchedToGang(slots, nowMillis);
+        ops.add(setRecord(job, dispatched));
         // The user's running limit is checked again here, on the account as it is in this transaction.
         return commitCounted(job.value().user(),
-                a -> a.running() >= a.plan().maxRunning() ? null : a.dispatched(nowMillis),
-                List.of(zk.transactionOp().delete().forPath(entry.path()),
-                        zk.transactionOp().setData().withVersion(slotStat.getVersion())
-                                .forPath(ZkPaths.slotAssignments(slot), new byte[0]),
-                        zk.transactionOp().create().forPath(ZkPaths.assignment(slot, job.value().id())),
-                        setRecord(job, job.value().dispatchedTo(slot, nowMillis))));
+                a -> a.running() >= a.plan().maxRunning() ? null : a.dispatched(nowMillis), ops);
+    }
+
+    /** The assignments of a gang's other ranks, still there: they go in the same transaction as rank 0's. */
+    private List<CuratorOp> gangAssignmentOps(JobRecord job) throws Exception {
+        List<CuratorOp> ops = new ArrayList<>();
+        if (job.gang() != null) {
+            for (String rankSlot : job.gang()) {
+                if (!rankSlot.equals(job.slot())
+                        && zk.checkExists().forPath(ZkPaths.assignment(rankSlot, job.id())) != null) {
+                    ops.add(zk.transactionOp().delete().forPath(ZkPaths.assignment(rankSlot, job.id())));
+                }
+            }
+        }
+        return ops;
     }
 
     /**
@@ -386,14 +417,15 @@ public final class JobStore {
      */
     public boolean complete(Versioned<JobRecord> job, JobRecord completed) throws Exception {
         // The charge rides on the job's own versioned write: whatever retries happened, it is made once.
+        List<CuratorOp> ops = new ArrayList<>(List.of(setRecord(job, completed),
+                zk.transactionOp().delete().forPath(ZkPaths.lease(completed.id())),
+                zk.transactionOp().delete().forPath(ZkPaths.assignment(completed.slot(), completed.id())),
+                // the worker is done with the slot: free in the same write, no extra one per job
+                zk.transactionOp().delete().forPath(ZkPaths.busy(completed.slot())),
+                finishedOp(completed.id())));
+        ops.addAll(gangAssignmentOps(job.value()));
         return commitCounted(completed.user(), a -> a.withCounts(0, -1).charged(completed.chargedMillis(),
-                        completed.completedAtMillis()),
-                List.of(setRecord(job, completed),
-                        zk.transactionOp().delete().forPath(ZkPaths.lease(completed.id())),
-                        zk.transactionOp().delete().forPath(ZkPaths.assignment(completed.slot(), completed.id())),
-                        // the worker is done with the slot: free in the same write, no extra one per job
-                        zk.transactionOp().delete().forPath(ZkPaths.busy(completed.slot())),
-                        finishedOp(completed.id())))
+                        completed.completedAtMillis()), ops)
                 || alreadyWritten(completed, completed.slot());
     }
 
@@ -409,6 +441,7 @@ public final class JobStore {
                 zk.transactionOp().delete().forPath(ZkPaths.lease(current.id())),
                 zk.transactionOp().delete().forPath(ZkPaths.assignment(current.slot(), current.id())),
                 zk.transactionOp().delete().forPath(ZkPaths.busy(current.slot()))));
+        ops.addAll(gangAssignmentOps(current));
         ops.add(again ? laneEntryOp(next, true) : finishedOp(current.id()));
         return commitCounted(current.user(), a -> again ? a.withCounts(1, -1) : a.withCounts(0, -1), ops)
                 || alreadyWritten(next, current.slot());
@@ -643,7 +676,7 @@ public final class JobStore {
 
     /** Deletes of the job's assignment and lease, for those that exist now (a transaction fails if one vanishes). */
     private List<CuratorOp> cleanupOps(JobRecord job) throws Exception {
-        List<CuratorOp> ops = new ArrayList<>();
+        List<CuratorOp> ops = new ArrayList<>(gangAssignmentOps(job));
         if (job.slot() != null && zk.checkExists().forPath(ZkPaths.assignment(job.slot(), job.id())) != null) {
             ops.add(zk.transactionOp().delete().forPath(ZkPaths.assignment(job.slot(), job.id())));
         }
@@ -674,6 +707,7 @@ public final class JobStore {
         if (hasLease(current.id())) {
             ops.add(zk.transactionOp().delete().forPath(ZkPaths.lease(current.id())));
         }
+        ops.addAll(gangAssignmentOps(current));
         boolean waiting = current.state() == JobState.QUEUED;
         return commitCounted(current.user(), a -> waiting ? a.withCounts(-1, 0) : a.withCounts(0, -1), ops)
                 || alreadyWritten(cancelled, current.slot());

@@ -53,6 +53,8 @@ public final class ZkPaths {
     /** The outbox of Discord deliveries: one child per job asked for from Discord (progress edits, the grid). */
     public static final String DISCORD = "/discord";
     public static final String DISCORD_LEADER = "/leader/discord";
+    /** Per slot, the tensor endpoint (host:port) of the participant holding it: ephemeral, gone with its session. */
+    public static final String GANG_ENDPOINTS = "/gang-endpoints";
     /** The child of a slot's assignment folder that says its worker is busy; never a job id (ids have no '~'). */
     public static final String BUSY = "~busy";
 
@@ -62,6 +64,10 @@ public final class ZkPaths {
     public static final String REQUEUED_ENTRY = "r-";
 
     private ZkPaths() {
+    }
+
+    public static String gangEndpoint(String slot) {
+        return GANG_ENDPOINTS + "/" + slot;
     }
 
     public static String discord(String id) {

@@ -29,6 +29,26 @@ class DispatchPolicyTest {
     }
 
     @Test
+    void aTurboJobTakesAGangWhenEnoughSlotsOfItsVersionAreFreeAndOneSlotOtherwise() {
+        DispatchPolicy gangs = new DispatchPolicy(Duration.ofMinutes(10), 2);
+        List<WaitingJob> waiting = List.of(job("t1", "ann", Lane.TURBO, "v8", NOW - 30),
+                job("t2", "bob", Lane.TURBO, "v8", NOW - 20), job("f", "cat", Lane.FAST, "v8", NOW - 100));
+        List<FreeSlot> free = List.of(new FreeSlot("s0", "v8"), new FreeSlot("s1", "v8"), new FreeSlot("s2", "v8"),
+                new FreeSlot("s3", "v6"));
+
+        List<Assignment> decided = gangs.decide(new SchedulingSnapshot(NOW, waiting, Map.of(), free));
+
+        // t1 takes two v8 slots, t2 the last one alone (it never waits for a gang), the Fast job none is left for
+        assertThat(decided).extracting(a -> a.job().jobId()).containsExactly("t1", "t2");
+        assertThat(decided.get(0).gang()).containsExactly("s0", "s1");
+        assertThat(decided.get(0).slot()).isEqualTo("s0");
+        assertThat(decided.get(1).gang()).containsExactly("s2");
+        // a Fast job is never split
+        List<Assignment> fast = gangs.decide(new SchedulingSnapshot(NOW, List.of(waiting.get(2)), Map.of(), free));
+        assertThat(fast).singleElement().satisfies(a -> assertThat(a.gang()).hasSize(1));
+    }
+
+    @Test
     void turboGoesBeforeFastBeforeRelax() {
         List<WaitingJob> waiting = List.of(job("r", "ann", Lane.RELAX, "v8", NOW - 1000),
                 job("f", "bob", Lane.FAST, "v8", NOW - 500), job("t", "cat", Lane.TURBO, "v8", NOW - 10));

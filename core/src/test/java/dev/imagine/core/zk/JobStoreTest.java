@@ -291,6 +291,92 @@ class JobStoreTest {
         assertThat(store.dispatch(second, store.get("two-2").orElseThrow(), "pool_w_2x", 2_300)).isTrue();
     }
 
+    @Test
+    void aGangIsReservedWholeOrNotAtAllAndItsEndFreesEveryRank() throws Exception {
+        store.submit(job("gang-1", Lane.TURBO));
+        store.submit(job("gang-2", Lane.TURBO));
+        LaneEntry first = entryOf("gang-1", Lane.TURBO);
+        LaneEntry second = entryOf("gang-2", Lane.TURBO);
+
+        assertThat(store.dispatch(first, store.get("gang-1").orElseThrow(), List.of("pool_g_a", "pool_g_b"), 2_000)).isTrue();
+        // a second gang overlapping on pool_g_b gets nothing, not even its free pool_g_c
+        assertThat(store.dispatch(second, store.get("gang-2").orElseThrow(), List.of("pool_g_c", "pool_g_b"), 2_001)).isFalse();
+        assertThat(store.assignments("pool_g_c")).isEmpty();
+        assertThat(store.get("gang-2").orElseThrow().value().state()).isEqualTo(JobState.QUEUED);
+        assertThat(store.laneEntries(Lane.TURBO)).extracting(LaneEntry::jobId).contains("gang-2");
+
+        JobRecord dispatched = store.get("gang-1").orElseThrow().value();
+        assertThat(dispatched.gang()).containsExactly("pool_g_a", "pool_g_b");
+        assertThat(dispatched.slot()).isEqualTo("pool_g_a");
+        assertThat(dispatched.rankOf("pool_g_b")).isEqualTo(1);
+        assertThat(store.assignments("pool_g_a")).containsExactly("gang-1");
+        assertThat(store.assignments("pool_g_b")).containsExactly("gang-1");
+
+        // rank 0's completion frees rank 1's slot in the same transaction
+        Versioned<JobRecord> d = store.get("gang-1").orElseThrow();
+        Versioned<JobRecord> claimed = store.claim(d, d.value().processingOn("w", 4, 2_100), "w").orElseThrow();
+        Versioned<JobRecord> uploading = store.update(claimed, claimed.value().uploading()).orElseThrow();
+        assertThat(store.complete(uploading, uploading.value().completed("x.png", 8, 8, 2_200))).isTrue();
+        assertThat(store.slotIsFree("pool_g_a")).isTrue();
+        assertThat(store.slotIsFree("pool_g_b")).isTrue();
+
+        // a retried gang frees every rank too, and goes back to its lane as one job with no gang
+        assertThat(store.dispatch(second, store.get("gang-2").orElseThrow(), List.of("pool_g_c", "pool_g_b"), 2_300)).isTrue();
+        assertThat(store.requeue(store.get("gang-2").orElseThrow(), "rank 1 lost", 2_400)).isTrue();
+        assertThat(store.assignments("pool_g_c")).isEmpty();
+        assertThat(store.assignments("pool_g_b")).isEmpty();
+        JobRecord requeued = store.get("gang-2").orElseThrow().value();
+        assertThat(requeued.state()).isEqualTo(JobState.QUEUED);
+        assertThat(requeued.gang()).isNull();
+        assertThat(requeued.ranks()).isEqualTo(1);
+    }
+
+    @Test
+    void twoGangsRacingForASharedSlotNeverBothWinAndTheLoserHoldsNothing() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 20; round++) {
+                String x = "race-x-" + round;
+                String y = "race-y-" + round;
+                store.submit(job(x, Lane.TURBO));
+                store.submit(job(y, Lane.TURBO));
+                LaneEntry ex = entryOf(x, Lane.TURBO);
+                LaneEntry ey = entryOf(y, Lane.TURBO);
+                Versioned<JobRecord> jx = store.get(x).orElseThrow();
+                Versioned<JobRecord> jy = store.get(y).orElseThrow();
+                String a = "pool_r" + round + "_a";
+                String shared = "pool_r" + round + "_s";
+                String c = "pool_r" + round + "_c";
+                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                var fx = pool.submit(() -> {
+                    go.await();
+                    return store.dispatch(ex, jx, List.of(a, shared), 3_000);
+                });
+                var fy = pool.submit(() -> {
+                    go.await();
+                    return store.dispatch(ey, jy, List.of(shared, c), 3_000);
+                });
+                go.countDown();
+                boolean wonX = fx.get();
+                boolean wonY = fy.get();
+                assertThat(wonX && wonY).as("round %d: both gangs won %s", round, shared).isFalse();
+                assertThat(store.assignments(shared)).hasSizeLessThanOrEqualTo(1);
+                if (!wonX) {
+                    assertThat(store.assignments(a)).as("round %d: the losing gang holds %s", round, a).isEmpty();
+                }
+                if (!wonY) {
+                    assertThat(store.assignments(c)).as("round %d: the losing gang holds %s", round, c).isEmpty();
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static LaneEntry entryOf(String id, Lane lane) throws Exception {
+        return store.laneEntries(lane).stream().filter(e -> e.jobId().equals(id)).findFirst().orElseThrow();
+    }
+
     /** What Curator's retry after a lost reply meets: our own write already there, at the next version. */
     private static void commitBehindTheCallersBack(Versioned<JobRecord> job, JobRecord next) throws Exception {
         client.setData().withVersion(job.version()).forPath(ZkPaths.job(next.id()), Json.write(next));
