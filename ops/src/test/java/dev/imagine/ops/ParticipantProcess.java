@@ -1,5 +1,6 @@
 package dev.imagine.ops;
 
+import java.lang.management.ManagementFactory;
 import dev.imagine.participant.ParticipantMain;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,11 +30,20 @@ final class ParticipantProcess implements AutoCloseable {
     static ParticipantProcess start(String zk, String cluster, String instance, String pool, String preset,
                                     Path imageDir, Path logDir, java.time.Duration session) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java,
-                "--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+        List<String> command = new ArrayList<>(List.of(java));
+        // the module and access flags this JVM runs with (Vector API; Arrow's buffers for the gang transport)
+        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (arg.startsWith("--add-") || arg.startsWith("--enable-native-access")
+                    || arg.startsWith("--sun-misc-unsafe-memory-access")) {
+                command.add(arg);
+            }
+        }
+        command.addAll(List.of(
                 "-Dzk.session.timeout=" + session.toMillis(), "-Dimagine.sessionTimeoutMillis=" + session.toMillis(),
                 // one kernel thread: a job runs long enough (seconds) for a test to kill or stop it mid-run
                 "-Dimagine.kernels.threads=1",
+                // a gang peer that stops answering is given up on after this long (GangTest kills one)
+                "-Dimagine.gang.timeoutMillis=" + System.getProperty("imagine.gang.timeoutMillis", "8000"),
                 "-Dimagine.models.dir=" + System.getProperty("imagine.models.dir", "target/models"),
                 "-cp", System.getProperty("java.class.path"), ParticipantMain.class.getName(),
                 zk, cluster, instance, pool, "1", "v8", preset, imageDir.toString()));

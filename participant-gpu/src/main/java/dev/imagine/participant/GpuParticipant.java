@@ -12,6 +12,8 @@ import dev.imagine.core.store.ImageStore;
 import dev.imagine.core.zk.JobStore;
 import dev.imagine.core.zk.ZkClients;
 import dev.imagine.kernels.ops.Backends;
+import dev.imagine.participant.gang.GangPeers;
+import dev.imagine.participant.gang.GangServer;
 import dev.imagine.kernels.ops.ScalarTensorOps;
 import dev.imagine.kernels.ops.TensorOps;
 import java.time.Clock;
@@ -45,7 +47,11 @@ public final class GpuParticipant implements AutoCloseable {
     /** What a CPU slot reports as device memory unless configured: enough for every shipped version. */
     static final int DEFAULT_DEVICE_MEMORY_MB = 24_576;
 
+    /** Instance-config field with the participant's tensor endpoint (host:port) for sequence-parallel gangs. */
+    public static final String GANG_ENDPOINT = "gang.endpoint";
+
     private final ParticipantConfig config;
+    private GangPeers gangs;
     private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
     private final List<SlotWorker> workers = new ArrayList<>();
     private final List<SlotRuntime> slotRuntimes = new ArrayList<>();
@@ -127,9 +133,14 @@ public final class GpuParticipant implements AutoCloseable {
         zk.getConnectionStateListenable().addListener(this::onConnectionChange);
         JobStore store = new JobStore(zk);
         store.ensureLayout();
+        // The tensor endpoint of this participant's sequence-parallel ranks, in its instance config and per slot in ZooKeeper.
+        gangs = new GangPeers(zk, GangServer.start(System.getProperty("imagine.gang.host", "127.0.0.1"),
+                Integer.getInteger("imagine.gang.port", 0)));
+        attributes.put(GANG_ENDPOINT, gangs.server().endpoint());
         JobRunner runner = new JobRunner(store, new ImageStore(config.imageDir()), config.instance(), Clock.systemUTC(),
-                imageModeration(zk));
+                imageModeration(zk)).withGangs(gangs);
         for (SlotRuntime runtime : runtimes.values()) {
+            gangs.publish(runtime.slot());
             workers.add(new SlotWorker(zk, runtime, runner).start());
         }
 
@@ -200,6 +211,9 @@ public final class GpuParticipant implements AutoCloseable {
         }
         if (helix != null) {
             helix.disconnect();
+        }
+        if (gangs != null) {
+            gangs.close();
         }
         if (zk != null) {
             zk.close();

@@ -14,6 +14,10 @@ import dev.imagine.kernels.DiffusionModel;
 import dev.imagine.kernels.GeneratedGrid;
 import dev.imagine.kernels.GenerationCancelledException;
 import dev.imagine.kernels.GenerationRequest;
+import dev.imagine.kernels.ProgressListener;
+import dev.imagine.kernels.parallel.GangException;
+import dev.imagine.participant.gang.GangPeers;
+import dev.imagine.participant.gang.NettyExchange;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.UUID;
@@ -42,6 +46,8 @@ final class JobRunner {
     private final Clock clock;
     private final ImageModeration moderation;
     private final java.util.function.LongSupplier seeds;
+    /** Where the ranks of a gang meet; null: this participant renders alone (a gang job then runs on rank 0 only). */
+    private GangPeers gangs;
 
     /** Without an image check: for tests of the worker protocol with scripted models. */
     JobRunner(JobStore store, ImageStore images, String worker, Clock clock) {
@@ -58,8 +64,22 @@ final class JobRunner {
         this.seeds = () -> Math.floorMod(random.nextLong(), PromptParser.MAX_SEED + 1);
     }
 
+    JobRunner withGangs(GangPeers peers) {
+        this.gangs = peers;
+        return this;
+    }
+
     void run(SlotRuntime slot, String jobId, CancellationToken cancel) throws Exception {
         Optional<Versioned<JobRecord>> assigned = store.get(jobId);
+        if (assigned.isPresent() && assigned.get().value().rankOf(slot.slot()) > 0) {
+            slot.lock().lock();
+            try {
+                follow(slot, assigned.get().value(), cancel);
+            } finally {
+                slot.lock().unlock();
+            }
+            return;
+        }
         if (assigned.isEmpty() || assigned.get().value().state() != JobState.DISPATCHED
                 || !slot.slot().equals(assigned.get().value().slot())) {
             LOG.info("Job {} is no longer dispatched to slot {}; skipping", jobId, slot.slot());
@@ -133,9 +153,16 @@ final class JobRunner {
         try {
             GeneratedGrid grid;
             try {
-                grid = render.run(progress, cancel);
+                grid = renderAsRankZero(render, claimed.value(), progress, cancel);
             } catch (GenerationCancelledException e) {
                 LOG.info("Job {} cancelled on slot {}", id, slot.slot());
+                return;
+            } catch (GangException e) {
+                // a rank lost or silent: the whole gang stops, its slots are freed, the job goes to a new gang
+                LOG.warn("Job {}: its gang of {} stopped on slot {}: {}", id, claimed.value().ranks(), slot.slot(),
+                        e.getMessage());
+                store.retry(progress.latest(), JobStore.Retry.of("gang of " + claimed.value().ranks() + " stopped: "
+                        + e.getMessage()), clock.millis());
                 return;
             } catch (RuntimeException e) {
                 // The slot's fault until shown otherwise: the job is retried elsewhere and the slot's breaker counts it.
@@ -169,6 +196,73 @@ final class JobRunner {
         } finally {
             progress.releasePreviews();
         }
+    }
+
+    /** Rank 0 of the job's gang when it has one that can share this render, else the whole render here. */
+    private GeneratedGrid renderAsRankZero(Render render, JobRecord job, ProgressListener progress, CancellationToken cancel)
+            throws Exception {
+        if (job.ranks() == 1 || gangs == null || !render.splits(job.ranks())) {
+            return render.run(progress, cancel);
+        }
+        try (NettyExchange exchange = gangs.exchange(job, 0)) {
+            return render.run(progress, cancel, exchange);
+        }
+    }
+
+    /**
+     * A rank other than 0: waits until rank 0 has claimed the job (its lease covers the gang), then renders its
+     * share with the same attempt, and returns; rank 0 stores the grid and its completion removes this slot's
+     * assignment with its own. If rank 0 never claims, or the job moves on, this rank just stops.
+     */
+    private void follow(SlotRuntime slot, JobRecord dispatched, CancellationToken cancel) throws Exception {
+        int rank = dispatched.rankOf(slot.slot());
+        if (gangs == null || !slot.holds(dispatched.spec().modelVersion())) {
+            LOG.warn("Job {}: slot {} cannot be rank {} of its gang; rank 0 will time out and re-queue it",
+                    dispatched.id(), slot.slot(), rank);
+            return;
+        }
+        Render render;
+        try {
+            render = Render.of(dispatched.spec(), slot, images);
+        } catch (Render.SourceMissing e) {
+            return; // rank 0 fails the job for it
+        }
+        if (!render.splits(dispatched.ranks())) {
+            return; // rank 0 renders it alone
+        }
+        Optional<JobRecord> claimed = awaitClaim(dispatched);
+        if (claimed.isEmpty()) {
+            LOG.info("Job {} was not claimed by rank 0 ({}); rank {} on slot {} stops", dispatched.id(),
+                    dispatched.slot(), rank, slot.slot());
+            return;
+        }
+        LOG.info("Job {} attempt {}: rank {} of {} on slot {}", dispatched.id(), claimed.get().attempts(), rank,
+                dispatched.ranks(), slot.slot());
+        try (NettyExchange exchange = gangs.exchange(claimed.get(), rank)) {
+            render.run(ProgressListener.NONE, cancel, exchange);
+        } catch (GangException | GenerationCancelledException e) {
+            LOG.warn("Job {}: rank {} on slot {} stopped: {}", dispatched.id(), rank, slot.slot(), e.getMessage());
+        }
+    }
+
+    /** The job as rank 0 claimed it for this gang, or empty once it is anything else or the gang timeout passed. */
+    private Optional<JobRecord> awaitClaim(JobRecord dispatched) throws Exception {
+        long deadline = System.nanoTime() + GangPeers.TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<Versioned<JobRecord>> now = store.get(dispatched.id());
+            if (now.isEmpty() || !dispatched.gang().equals(now.get().value().gang())) {
+                return Optional.empty();
+            }
+            JobState state = now.get().value().state();
+            if (state == JobState.PROCESSING) {
+                return Optional.of(now.get().value());
+            }
+            if (state != JobState.DISPATCHED) {
+                return Optional.empty();
+            }
+            Thread.sleep(20);
+        }
+        return Optional.empty();
     }
 
     /**

@@ -1,5 +1,8 @@
 package dev.imagine.participant;
 
+import dev.imagine.kernels.SamplingPlan;
+import dev.imagine.kernels.parallel.SequenceExchange;
+
 import dev.imagine.core.job.JobSpec;
 import dev.imagine.core.moderation.ImageModeration;
 import dev.imagine.core.store.ImageStore;
@@ -32,6 +35,16 @@ abstract class Render {
     abstract int steps();
 
     abstract GeneratedGrid run(ProgressListener progress, CancellationToken cancel);
+
+    /** This render as one rank of a sequence-parallel gang (only where {@link #splits} says it can be). */
+    GeneratedGrid run(ProgressListener progress, CancellationToken cancel, SequenceExchange gang) {
+        return run(progress, cancel);
+    }
+
+    /** Whether k ranks can share this render; every rank decides alike, from the spec and the model alone. */
+    boolean splits(int ranks) {
+        return ranks == 1;
+    }
 
     /** A 2x2 grid (four images for the image check), or a single image. */
     abstract boolean isGrid();
@@ -86,6 +99,22 @@ abstract class Render {
         @Override
         GeneratedGrid run(ProgressListener progress, CancellationToken cancel) {
             return model.generate(request, progress, cancel);
+        }
+
+        @Override
+        GeneratedGrid run(ProgressListener progress, CancellationToken cancel, SequenceExchange gang) {
+            return model.generate(request, progress, cancel, gang);
+        }
+
+        /** Ulysses gives each rank whole heads, and each needs at least one token of every image. */
+        @Override
+        boolean splits(int ranks) {
+            if (ranks == 1) {
+                return true;
+            }
+            SamplingPlan plan = model.plan(request);
+            int tokens = (plan.imageWidth() / 16) * (plan.imageHeight() / 16);
+            return model.preset().heads() % ranks == 0 && tokens >= ranks;
         }
 
         @Override

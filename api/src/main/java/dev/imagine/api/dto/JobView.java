@@ -41,7 +41,9 @@ public record JobView(
         String action,
         Integer index,
         String previewUrl,
-        Integer rerenders) {
+        Integer rerenders,
+        int ranks,
+        java.util.List<String> gang) {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Timings(long submittedAtMillis, Long queueWaitMillis, Long processingMillis, Long totalMillis) {
@@ -83,6 +85,7 @@ public record JobView(
                 // the hash in the query makes each new preview a new URL (no cache serves an old one)
                 !job.state().isTerminal() && job.preview() != null
                         ? "/v1/jobs/" + job.id() + "/preview.png?v=" + job.preview().substring(0, 12) : null,
-                job.rerenders() == 0 ? null : job.rerenders());
+                job.rerenders() == 0 ? null : job.rerenders(),
+                job.ranks(), job.gang());
     }
 }

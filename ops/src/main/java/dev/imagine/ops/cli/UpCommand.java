@@ -75,8 +75,15 @@ public final class UpCommand implements Callable<Integer> {
             description = "How long a finished job stays in ZooKeeper before only PostgreSQL has it (default ${DEFAULT-VALUE}).")
     Duration historyRetention;
 
+    @Option(names = "--turbo-ranks", defaultValue = "2",
+            description = "Slots a Turbo job renders on (sequence parallel) when that many are free: 1, 2 or 4 (default ${DEFAULT-VALUE}).")
+    int turboRanks;
+
     @Override
     public Integer call() throws Exception {
+        if (turboRanks != 1 && turboRanks != 2 && turboRanks != 4) {
+            throw new CliException("--turbo-ranks must be 1, 2 or 4, got " + turboRanks, 2);
+        }
         if (historyRetention.isNegative()) {
             throw new CliException("--history-retention must not be negative, got " + historyRetention, 2);
         }
@@ -105,7 +112,8 @@ public final class UpCommand implements Callable<Integer> {
         HistorySettings history = databaseUrl == null ? HistorySettings.EMBEDDED.withRetention(historyRetention)
                 : new HistorySettings(databaseUrl, databaseUser, System.getenv().getOrDefault("IMAGINE_DATABASE_PASSWORD", ""),
                         historyRetention);
-        LocalCluster cluster = new LocalCluster(config).withHistory(history);
+        LocalCluster cluster = new LocalCluster(config).withHistory(history)
+                .withScheduler(dev.imagine.controller.SchedulerSettings.DEFAULTS.withTurboRanks(turboRanks));
         CountDownLatch stopped = new CountDownLatch(1);
         // Registered before anything starts: Ctrl-C during start-up (or a failed start) still stops what runs,
         // Slurm jobs included.
@@ -130,6 +138,7 @@ public final class UpCommand implements Callable<Integer> {
             out.printf("  Slurm       participants are Slurm jobs in partition %s via %s (output in %s)%n", partition,
                     config.slurm().url(), config.slurmWorkDir());
         }
+        out.printf("  gangs       Turbo jobs render on %d slot(s) when that many are free (sequence parallel)%n", turboRanks);
         out.printf("  API         %s  (try: ops/imagine submit \"a red fox in snow --ar 3:2 --seed 7\")%n", cluster.apiUrl());
         out.printf("  API key     %s (user dev, pro plan; `ops/imagine submit` uses it)%n", config.devApiKeyFile());
         out.printf("  history     PostgreSQL %s%s; finished jobs leave ZooKeeper after %s%n", cluster.jdbcUrl(),
