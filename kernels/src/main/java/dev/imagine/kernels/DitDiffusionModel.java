@@ -129,7 +129,7 @@ final class DitDiffusionModel implements DiffusionModel {
 
         Sampler sampler = samplerKind.create(plan.steps());
         int first = 0;
-        float[] x = InitialNoise.fourImages(request.seed(), plan.chaosSpread(), perImage);
+        float[] x = InitialNoise.fourImages(request.seed(), plan.chaosSpread(), DitWeights.LATENT_CHANNELS, lh, lw);
         if (request.init() != null) {
             first = firstStep(request.init(), sampler.steps(), perImage);
             // every image from the one source, each re-noised with its own noise: four variations of it
@@ -137,7 +137,7 @@ final class DitDiffusionModel implements DiffusionModel {
             for (int i = 0; i < IMAGES; i++) {
                 System.arraycopy(request.init().latents(), 0, clean, i * perImage, perImage);
             }
-            float[] noise = InitialNoise.fourImages(request.seed(), 1f, perImage);
+            float[] noise = InitialNoise.fourImages(request.seed(), 0f, DitWeights.LATENT_CHANNELS, lh, lw);
             sampler.noised(first, clean, noise, x);
         }
         DitNetwork.Workspace ws = network.workspace(lh, lw, batchText(textEncoder.encode(request.prompt(), negative(request))),

@@ -27,7 +27,7 @@ final class GoldenCase {
         SamplingPlan plan = FlagMapping.plan(REQUEST, PRESET);
         int lh = plan.imageHeight() / LatentDecoder.SCALE;
         int lw = plan.imageWidth() / LatentDecoder.SCALE;
-        float[] noise = InitialNoise.fourImages(REQUEST.seed(), plan.chaosSpread(), DitWeights.LATENT_CHANNELS * lh * lw);
+        float[] noise = InitialNoise.fourImages(REQUEST.seed(), plan.chaosSpread(), DitWeights.LATENT_CHANNELS, lh, lw);
         int[] prompt = BpeTokenizer.standard().encode(REQUEST.prompt());
         int[] negative = BpeTokenizer.standard().encode(REQUEST.negativePrompt());
         new SafeTensorsWriter()

@@ -31,19 +31,77 @@ class RandomnessTest {
     }
 
     @Test
-    void chaosZeroSharesMostOfTheNoiseAndChaos100NoneOfIt() {
-        int n = 20_000;
-        float[] calm = InitialNoise.fourImages(99, 0f, n);
-        float[] wild = InitialNoise.fourImages(99, 1f, n);
-        assertThat(correlation(calm, 0, n, n)).isCloseTo(1 - 0.35 * 0.35, offset(0.03));
-        assertThat(correlation(wild, 0, n, n)).isCloseTo(0, offset(0.03));
-        assertThat(correlation(wild, 2 * n, 3 * n, n)).isCloseTo(0, offset(0.03));
+    void atChaosZeroTheFourImagesAreAsIndependentAsFourSeeds() {
+        int n = 4 * 64 * 64;
+        float[] calm = InitialNoise.fourImages(99, 0f, 4, 64, 64);
+        for (int i = 0; i < 4; i++) {
+            for (int j = i + 1; j < 4; j++) {
+                assertThat(correlation(calm, i * n, j * n, n)).as("images %d and %d", i, j).isCloseTo(0, offset(0.03));
+            }
+        }
+        // and each is exactly the noise that image would have as a seed of its own: no shared part
+        float[] again = InitialNoise.fourImages(99, 0f, 4, 64, 64);
+        assertThat(again).isEqualTo(calm);
+    }
+
+    @Test
+    void chaosWidensTheSpreadOfLayoutAndKeepsUnitVariance() {
+        double calm = layoutSpread(0f);
+        double mid = layoutSpread(0.5f);
+        double wild = layoutSpread(1f);
+        // at chaos 0 the quadrant means are those of white noise (variance 1/1024 here); chaos moves variance into
+        // a coarse field of each image's own, so quadrants differ more and more within and between images
+        assertThat(calm).isLessThan(0.01);
+        assertThat(mid).isGreaterThan(10 * calm);
+        assertThat(wild).isGreaterThan(1.3 * mid);
+        for (float chaos : new float[] {0f, 0.5f, 1f}) {
+            float[] x = InitialNoise.fourImages(5, chaos, 4, 64, 64);
+            double sq = 0;
+            for (float v : x) {
+                sq += v * v;
+            }
+            assertThat(sq / x.length).as("variance at chaos %s", chaos).isCloseTo(1, offset(0.15));
+        }
+    }
+
+    /** Variance of the 2x2-quadrant means of each channel of each image, averaged over seeds. */
+    private static double layoutSpread(float chaos) {
+        int c = 4;
+        int h = 64;
+        double total = 0;
+        int seeds = 40;
+        for (long seed = 0; seed < seeds; seed++) {
+            float[] x = InitialNoise.fourImages(seed, chaos, c, h, h);
+            double sum = 0;
+            double sq = 0;
+            int count = 0;
+            for (int img = 0; img < 4; img++) {
+                for (int ch = 0; ch < c; ch++) {
+                    for (int qy = 0; qy < 2; qy++) {
+                        for (int qx = 0; qx < 2; qx++) {
+                            double m = 0;
+                            for (int y = qy * h / 2; y < (qy + 1) * h / 2; y++) {
+                                for (int xx = qx * h / 2; xx < (qx + 1) * h / 2; xx++) {
+                                    m += x[((img * c + ch) * h + y) * h + xx];
+                                }
+                            }
+                            m /= (h / 2) * (h / 2);
+                            sum += m;
+                            sq += m * m;
+                            count++;
+                        }
+                    }
+                }
+            }
+            total += sq / count - (sum / count) * (sum / count);
+        }
+        return total / seeds;
     }
 
     @Test
     void noiseDependsOnTheSeed() {
-        assertThat(InitialNoise.fourImages(1, 0.5f, 16)).isEqualTo(InitialNoise.fourImages(1, 0.5f, 16));
-        assertThat(InitialNoise.fourImages(1, 0.5f, 16)).isNotEqualTo(InitialNoise.fourImages(2, 0.5f, 16));
+        assertThat(InitialNoise.fourImages(1, 0.5f, 1, 4, 4)).isEqualTo(InitialNoise.fourImages(1, 0.5f, 1, 4, 4));
+        assertThat(InitialNoise.fourImages(1, 0.5f, 1, 4, 4)).isNotEqualTo(InitialNoise.fourImages(2, 0.5f, 1, 4, 4));
     }
 
     private static double correlation(float[] x, int a, int b, int n) {

@@ -61,7 +61,8 @@ public final class AparapiTensorOps implements TensorOps {
             throw new OpenClFallbackException("the check kernel ran on " + device.describe() + " but computed "
                     + Arrays.toString(x) + " for [11, 22, 33]");
         }
-        return new ExecutionMode(device.describe(), true, 1,
+        // Accelerated only on a GPU or accelerator: a CPU OpenCL device (PoCL) ran the kernel, but on the host's cores.
+        return new ExecutionMode(device.describe(), device.gpu(), 1,
                 "Aparapi, verified by a check dispatch; " + device.details());
     }
 

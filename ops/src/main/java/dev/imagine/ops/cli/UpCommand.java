@@ -75,8 +75,11 @@ public final class UpCommand implements Callable<Integer> {
             description = "How long a finished job stays in ZooKeeper before only PostgreSQL has it (default ${DEFAULT-VALUE}).")
     Duration historyRetention;
 
-    @Option(names = "--turbo-ranks", defaultValue = "2",
-            description = "Slots a Turbo job renders on (sequence parallel) when that many are free: 1, 2 or 4 (default ${DEFAULT-VALUE}).")
+    // 1 by default: at the tiny and small presets (16-96 tokens) a gang of two renders a grid in ~2x the time of one
+    // slot (685 vs 351 ms measured: ~180 exchanges a grid, each ~2 ms of framing and wake-ups, against ~1 ms of maths);
+    // sequence parallelism pays at XL sizes (bench sp: 1.87x at 1,024 tokens).
+    @Option(names = "--turbo-ranks", defaultValue = "1",
+            description = "Slots a Turbo job renders on (sequence parallel) when that many are free: 1, 2 or 4 (default ${DEFAULT-VALUE}: at these presets a gang is slower than one slot).")
     int turboRanks;
 
     @Override
