@@ -67,11 +67,29 @@ public final class BenchKernelsCommand implements Callable<Integer> {
             DitStepBench.XlTiming xl = DitStepBench.xl256(ops, quick ? 1 : 3);
             put(out, lines, "dit_step_ms_xl256", xl.stepMillis());
             put(out, lines, "dit_block_ms_xl256", xl.blockMillis());
-            Map<String, String> numpy = numpyBlock();
+            // NumPy from PATH (a pip NumPy bundles its own OpenBLAS), PyTorch from --python (Debian's python3-torch)
+            Map<String, String> numpy = xlBlock("python3", "numpy");
+            Map<String, String> torchXl = xlBlock(python, "torch");
             numpy.forEach((k, v) -> out.println(k + "=" + v));
-            if (numpy.containsKey("numpy_dit_block_ms_xl256")) {
-                put(out, lines, "speedup_vs_numpy_xl256",
-                        Double.parseDouble(numpy.get("numpy_dit_block_ms_xl256")) / xl.blockMillis());
+            torchXl.forEach((k, v) -> out.println(k + "=" + v));
+            double strongest = Double.MAX_VALUE;
+            String peer = null;
+            for (String key : List.of("numpy_dit_block_ms_xl256", "torch_dit_block_ms_xl256")) {
+                Map<String, String> from = key.startsWith("numpy") ? numpy : torchXl;
+                if (from.containsKey(key)) {
+                    double ms = Double.parseDouble(from.get(key));
+                    String name = key.substring(0, key.indexOf('_'));
+                    put(out, lines, "speedup_vs_" + name + "_xl256", ms / xl.blockMillis());
+                    if (ms < strongest) {
+                        strongest = ms;
+                        peer = name;
+                    }
+                }
+            }
+            if (peer != null) {
+                lines.put("strongest_peer_xl256", peer);
+                out.println("strongest_peer_xl256=" + peer);
+                put(out, lines, "speedup_vs_strongest_xl256", strongest / xl.blockMillis());
             }
             if (numpy.containsKey("openblas_matmul_gflops") && lines.containsKey("matmul_gflops")) {
                 put(out, lines, "matmul_vs_openblas", Double.parseDouble(lines.get("matmul_gflops"))
@@ -120,29 +138,32 @@ public final class BenchKernelsCommand implements Callable<Integer> {
         return result;
     }
 
-    /** The same XL block and matmul in NumPy (its OpenBLAS, float32, as many threads), when python3 has NumPy. */
-    private Map<String, String> numpyBlock() throws Exception {
+    /**
+     * One DiT-XL/2 block (256 tokens, batch 8) and the 512x1152x1152 matmul in NumPy or PyTorch (float32, as many
+     * threads), when that Python has it: the same shapes and maths as {@code dit_block_ms_xl256}.
+     */
+    private Map<String, String> xlBlock(String interpreter, String which) throws Exception {
         Map<String, String> result = new LinkedHashMap<>();
         Path script = home().resolve("kernels/python/xl_numpy_bench.py");
         if (!Files.exists(script)) {
-            result.put("numpy", "not_run_(no_" + script + ")");
+            result.put(which, "not_run_(no_" + script + ")");
             return result;
         }
         Process process;
         try {
-            process = new ProcessBuilder("python3", script.toString(), Integer.toString(quick ? 3 : 7),
-                    Integer.toString(threads)).redirectErrorStream(true).start();
+            process = new ProcessBuilder(interpreter, script.toString(), Integer.toString(quick ? 3 : 7),
+                    Integer.toString(threads), which).redirectErrorStream(true).start();
         } catch (java.io.IOException noPython) {
-            result.put("numpy", "not_run_(no_python3_on_PATH)");
+            result.put(which, "not_run_(no_" + interpreter + ")");
             return result;
         }
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                 int eq = line.indexOf('=');
-                if (eq > 0 && (line.startsWith("numpy_") || line.startsWith("openblas_"))) {
+                if (eq > 0 && (line.startsWith(which + "_") || line.startsWith("openblas_") || line.startsWith(which + "="))) {
                     result.put(line.substring(0, eq), line.substring(eq + 1));
                 } else if (line.contains("No module named 'numpy'")) {
-                    result.put("numpy", "not_installed_(apt-get_install_python3-numpy)");
+                    result.put(which, "not_installed_(apt-get_install_python3-numpy)");
                 }
             }
         }
