@@ -47,12 +47,16 @@ class GangTest {
     }
 
     private void start(int participants) throws Exception {
+        start(participants, Duration.ofSeconds(3));
+    }
+
+    private void start(int participants, Duration session) throws Exception {
         cluster = new LocalCluster(new LocalClusterConfig(var, 0, "127.0.0.1", 0, 0, 1, ModelPreset.SMALL, "v8",
                 Duration.ofSeconds(3))).withScheduler(SchedulerSettings.DEFAULTS.withTurboRanks(2)).start();
         Path logs = Path.of("target", "worker-logs", "gang-" + System.currentTimeMillis());
         for (int i = 1; i <= participants; i++) {
             workers.add(ParticipantProcess.start(cluster.zkAddress(), LocalClusterConfig.CLUSTER, "rank-" + i,
-                    LocalClusterConfig.POOL, "small", var.resolve("images"), logs));
+                    LocalClusterConfig.POOL, "small", var.resolve("images"), logs, session));
         }
         try {
             cluster.awaitReady(participants, Duration.ofSeconds(90));
@@ -127,6 +131,34 @@ class GangTest {
         System.out.printf("gang: rank 1 (%s) killed at step %d; job %s completed on %s (ranks %d) %d ms later%n",
                 follower.instance(), running.path("step").asInt(), id, newGang, done.path("ranks").asInt(), recoveredMillis);
         assertThat(api.grid(id)).isEqualTo(alone("a lighthouse at dusk", 11, 1, 1, 2));
+    }
+
+    @Test
+    void aRankThatStopsAnsweringIsTimedOutAndTheJobCompletesWithoutIt() throws Exception {
+        // a 30 s ZooKeeper session: the paused rank keeps its session and its connections, it only stops answering
+        start(3, Duration.ofSeconds(30));
+        String id = api.submit("a lighthouse at dusk --seed 12 --q 2 --turbo");
+        JsonNode running = api.awaitStep(id, 2, Duration.ofSeconds(120));
+        assertThat(running.path("ranks").asInt()).isEqualTo(2);
+        String followerSlot = running.path("gang").get(1).asText();
+        ParticipantProcess follower = workers.stream().filter(w -> followerSlot.contains(w.instance())).findFirst()
+                .orElseThrow();
+        long pausedAt = System.nanoTime();
+        Thread pause = Thread.ofPlatform().start(() -> {
+            try {
+                follower.pause(Duration.ofSeconds(12)); // past the test's 8 s gang timeout
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        JsonNode done = awaitEnd(id);
+        long recoveredMillis = (System.nanoTime() - pausedAt) / 1_000_000;
+        pause.join();
+        assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("COMPLETED");
+        assertThat(done.path("attempts").asInt()).isGreaterThanOrEqualTo(2);
+        assertThat(api.grid(id)).isEqualTo(alone("a lighthouse at dusk", 12, 1, 1, 2));
+        System.out.printf("gang: rank 1 (%s) paused at step %d; job %s completed %d ms later in attempt %d%n",
+                follower.instance(), running.path("step").asInt(), id, recoveredMillis, done.path("attempts").asInt());
     }
 
     @Test

@@ -26,7 +26,8 @@ import java.util.Map;
  *   <li>A job retried after a failure goes to a slot it has not failed on; if every free slot of its version is one
  *       it failed on, it waits for another pass.</li>
  *   <li>A Turbo job takes a sequence-parallel gang of {@code turboRanks} free slots of its version when that many are
- *       free (one rendering split k ways finishes sooner), and one slot otherwise: it never waits for a gang.</li>
+ *       free (one rendering split k ways finishes sooner), and one slot otherwise: it never waits for a gang. A
+ *       re-queued job gets one slot.</li>
  * </ol>
  */
 public final class DispatchPolicy {
@@ -66,7 +67,9 @@ public final class DispatchPolicy {
                 if (next == null) {
                     break;
                 }
-                List<FreeSlot> gang = next.lane() == Lane.TURBO && turboRanks > 1
+                // a re-queued job runs on one slot: the gang that lost it may have a rank that stopped answering but is
+                // still free and live, and forming it again would lose the job again
+                List<FreeSlot> gang = next.lane() == Lane.TURBO && turboRanks > 1 && !next.requeued()
                         ? notAvoided(slots.getValue(), next, turboRanks) : List.of();
                 if (gang.size() == turboRanks) {
                     slots.getValue().removeAll(gang);

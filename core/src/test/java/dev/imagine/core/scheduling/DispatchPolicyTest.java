@@ -46,6 +46,10 @@ class DispatchPolicyTest {
         // a Fast job is never split
         List<Assignment> fast = gangs.decide(new SchedulingSnapshot(NOW, List.of(waiting.get(2)), Map.of(), free));
         assertThat(fast).singleElement().satisfies(a -> assertThat(a.gang()).hasSize(1));
+        // nor is a job a gang already lost (re-queued): its next try is on one slot
+        WaitingJob back = new WaitingJob("t3", "t3", "dan", Lane.TURBO, "v8", true, NOW - 50, sequence++);
+        List<Assignment> retried = gangs.decide(new SchedulingSnapshot(NOW, List.of(back), Map.of(), free));
+        assertThat(retried).singleElement().satisfies(a -> assertThat(a.gang()).hasSize(1));
     }
 
     @Test
