@@ -74,6 +74,12 @@ class GangTest {
         return all.toString();
     }
 
+    /** The participant holding rank 1 of the running job's gang. */
+    private ParticipantProcess rankOne(JsonNode running) {
+        String slot = running.path("gang").get(1).asText();
+        return workers.stream().filter(w -> slot.contains(w.instance())).findFirst().orElseThrow();
+    }
+
     private static byte[] alone(String prompt, long seed, int aw, int ah, double quality) {
         return ModelRegistry.load("v8", ModelPreset.SMALL).generate(
                 new GenerationRequest(prompt, "", seed, aw, ah, quality, 100, 0), ProgressListener.NONE,
@@ -114,9 +120,7 @@ class GangTest {
         String id = api.submit("a lighthouse at dusk --seed 11 --q 2 --turbo");
         JsonNode running = api.awaitStep(id, 2, Duration.ofSeconds(120));
         assertThat(running.path("ranks").asInt()).isEqualTo(2);
-        String followerSlot = running.path("gang").get(1).asText();
-        ParticipantProcess follower = workers.stream().filter(w -> followerSlot.contains(w.instance())).findFirst()
-                .orElseThrow();
+        ParticipantProcess follower = rankOne(running);
         long killedAt = System.nanoTime();
         follower.kill();
 
@@ -140,9 +144,7 @@ class GangTest {
         String id = api.submit("a lighthouse at dusk --seed 12 --q 2 --turbo");
         JsonNode running = api.awaitStep(id, 2, Duration.ofSeconds(120));
         assertThat(running.path("ranks").asInt()).isEqualTo(2);
-        String followerSlot = running.path("gang").get(1).asText();
-        ParticipantProcess follower = workers.stream().filter(w -> followerSlot.contains(w.instance())).findFirst()
-                .orElseThrow();
+        ParticipantProcess follower = rankOne(running);
         long pausedAt = System.nanoTime();
         Thread pause = Thread.ofPlatform().start(() -> {
             try {
