@@ -134,8 +134,7 @@ public final class GpuParticipant implements AutoCloseable {
         JobStore store = new JobStore(zk);
         store.ensureLayout();
         // The tensor endpoint of this participant's sequence-parallel ranks, in its instance config and per slot in ZooKeeper.
-        gangs = new GangPeers(zk, GangServer.start(System.getProperty("imagine.gang.host", "127.0.0.1"),
-                Integer.getInteger("imagine.gang.port", 0)));
+        gangs = new GangPeers(zk, startGangServer());
         attributes.put(GANG_ENDPOINT, gangs.server().endpoint());
         JobRunner runner = new JobRunner(store, new ImageStore(config.imageDir()), config.instance(), Clock.systemUTC(),
                 imageModeration(zk)).withGangs(gangs);
@@ -179,6 +178,18 @@ public final class GpuParticipant implements AutoCloseable {
                         config.instance(), last.maxMillis(), last.p999Millis(), last.p99Millis(), sessionMillis);
             }
         }, 60, 60, TimeUnit.SECONDS);
+    }
+
+    /**
+     * On loopback by default; inside a Slurm job on every interface, advertised by the node's name, so ranks on other
+     * nodes reach it. {@code -Dimagine.gang.host} / {@code -Dimagine.gang.advertise} / {@code -Dimagine.gang.port} override.
+     */
+    private static GangServer startGangServer() throws Exception {
+        String node = System.getenv("SLURMD_NODENAME");
+        boolean slurm = System.getenv("SLURM_JOB_ID") != null && node != null && !node.isBlank();
+        String bind = System.getProperty("imagine.gang.host", slurm ? "0.0.0.0" : "127.0.0.1");
+        String advertise = System.getProperty("imagine.gang.advertise", slurm ? node : bind);
+        return GangServer.start(bind, Integer.getInteger("imagine.gang.port", 0), advertise);
     }
 
     /** Host threads per slot's kernels: -Dimagine.kernels.threads, else the cores shared among the slots. */

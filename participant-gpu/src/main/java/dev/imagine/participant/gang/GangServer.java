@@ -50,8 +50,10 @@ public final class GangServer implements AutoCloseable {
     private final BufferAllocator allocator;
     private final GangInbox inbox = new GangInbox(MAX_QUEUED_BYTES);
     private final Channel server;
+    private final String advertised;
 
-    private GangServer(String host, int port) throws InterruptedException {
+    private GangServer(String host, int port, String advertised) throws InterruptedException {
+        this.advertised = advertised;
         boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         allocator = new RootAllocator(2L << 30);
@@ -72,7 +74,15 @@ public final class GangServer implements AutoCloseable {
     }
 
     public static GangServer start(String host, int port) throws InterruptedException {
-        return new GangServer(host, port);
+        return new GangServer(host, port, host);
+    }
+
+    /**
+     * @param bindHost   where to listen ("0.0.0.0" on a cluster node)
+     * @param advertised the name peers on other nodes reach it by (the node's host name)
+     */
+    public static GangServer start(String bindHost, int port, String advertised) throws InterruptedException {
+        return new GangServer(bindHost, port, advertised);
     }
 
     public InetSocketAddress address() {
@@ -81,7 +91,7 @@ public final class GangServer implements AutoCloseable {
 
     /** "host:port", as it goes in the Helix instance config. */
     public String endpoint() {
-        return address().getHostString() + ":" + address().getPort();
+        return advertised + ":" + address().getPort();
     }
 
     GangInbox inbox() {
