@@ -39,6 +39,20 @@ public final class ImagineCli {
             // The ZooKeeper client's reconnect warnings (with stack traces) would bury the one-line error.
             System.setProperty("imagine.zk.log.level", "OFF");
         }
-        System.exit(commandLine().execute(args));
+        int exit;
+        try {
+            exit = commandLine().execute(args);
+        } catch (Error fatal) {
+            // picocli hands on Errors (an ExceptionInInitializerError from a library, out of memory): say it in one
+            // line and exit, or the threads already started (ZooKeeper, Helix) would keep the JVM up doing nothing
+            Throwable root = fatal;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            System.err.println("error: " + fatal.getClass().getSimpleName()
+                    + (root == fatal ? ": " + fatal.getMessage() : " caused by " + root));
+            exit = 1;
+        }
+        System.exit(exit);
     }
 }
