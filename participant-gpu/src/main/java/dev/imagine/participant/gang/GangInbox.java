@@ -14,7 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Frames that arrived at this participant, by run: one open run per job (its attempt), a queue per sending rank.
+ * Frames that arrived at this participant, by run: one open run per job and receiving rank (its attempt; two ranks of a
+ * gang may be slots of the same participant), a queue per sending rank.
  * A frame of an older attempt than the run open for its job is refused (released, counted): a gang that was
  * re-formed must never read its predecessor's tensors. A frame for a run not open yet (its peer started first) waits,
  * bounded in bytes, and is dropped if its run never opens. Queued bytes are bounded too: past the limit the
@@ -45,19 +46,20 @@ final class GangInbox {
     }
 
     /** Opens the run of (job, attempt) for {@code size} ranks; frames that came early are handed to it. */
-    void open(String job, int attempt, int size) {
+    void open(String job, int attempt, int size, int rank) {
+        String key = key(job, rank);
         lock.lock();
         try {
-            Run previous = open.remove(job);
+            Run previous = open.remove(key);
             if (previous != null) {
                 previous.drain(this);
             }
             newestAttempt.merge(job, attempt, Math::max);
             Run run = new Run(job, attempt, size);
-            open.put(job, run);
+            open.put(key, run);
             for (var it = early.iterator(); it.hasNext(); ) {
                 Received r = it.next().frame();
-                if (r.header().job().equals(job)) {
+                if (r.header().job().equals(job) && r.header().to() == rank) {
                     it.remove();
                     queuedBytes -= r.bytes();
                     if (r.header().attempt() == attempt && r.header().from() >= 0 && r.header().from() < size) {
@@ -74,12 +76,12 @@ final class GangInbox {
         }
     }
 
-    void close(String job, int attempt) {
+    void close(String job, int attempt, int rank) {
         lock.lock();
         try {
-            Run run = open.get(job);
+            Run run = open.get(key(job, rank));
             if (run != null && run.attempt == attempt) {
-                open.remove(job);
+                open.remove(key(job, rank));
                 run.drain(this);
             }
             resumeIfRoom();
@@ -98,7 +100,7 @@ final class GangInbox {
                 refuse(frame, "attempt " + h.attempt() + " of job " + h.job() + " was superseded by attempt " + newest);
                 return;
             }
-            Run run = open.get(h.job());
+            Run run = open.get(key(h.job(), h.to()));
             if (run != null && run.attempt == h.attempt()) {
                 if (h.from() < 0 || h.from() >= run.size) {
                     refuse(frame, "rank " + h.from() + " is not in a gang of " + run.size);
@@ -121,12 +123,12 @@ final class GangInbox {
     }
 
     /** The next frame rank {@code from} sent to (job, attempt), or null once {@code timeoutNanos} passed. */
-    Received take(String job, int attempt, int from, long timeoutNanos) throws InterruptedException {
+    Received take(String job, int attempt, int rank, int from, long timeoutNanos) throws InterruptedException {
         long deadline = System.nanoTime() + timeoutNanos;
         lock.lock();
         try {
             while (true) {
-                Run run = open.get(job);
+                Run run = open.get(key(job, rank));
                 if (run == null || run.attempt != attempt) {
                     return null;
                 }
@@ -186,6 +188,11 @@ final class GangInbox {
         refused.incrementAndGet();
         LOG.warn("Refused a tensor frame ({} from rank {}): {}", frame.header().tag(), frame.header().from(), why);
         frame.close();
+    }
+
+    /** A run is one rank's end of a job's attempt: two ranks of one gang may sit on the same participant. */
+    private static String key(String job, int rank) {
+        return job + "#" + rank;
     }
 
     private record Early(Received frame, long arrivedNanos) {

@@ -42,7 +42,7 @@ public final class NettyExchange implements SequenceExchange, AutoCloseable {
         this.peers = List.copyOf(peers);
         this.timeout = timeout;
         this.channels = new Channel[peers.size()];
-        local.inbox().open(job, attempt, peers.size());
+        local.inbox().open(job, attempt, peers.size(), rank);
     }
 
     @Override
@@ -87,7 +87,7 @@ public final class NettyExchange implements SequenceExchange, AutoCloseable {
                 if (from == rank) {
                     continue;
                 }
-                TensorFrames.Received r = local.inbox().take(job, attempt, from, Math.max(0, deadline - System.nanoTime()));
+                TensorFrames.Received r = local.inbox().take(job, attempt, rank, from, Math.max(0, deadline - System.nanoTime()));
                 if (r == null) {
                     throw new GangException("rank " + from + " sent nothing for " + tag + " of job " + job + " attempt "
                             + attempt + " within " + timeout);
@@ -137,6 +137,6 @@ public final class NettyExchange implements SequenceExchange, AutoCloseable {
                 ch.close();
             }
         }
-        local.inbox().close(job, attempt);
+        local.inbox().close(job, attempt, rank);
     }
 }

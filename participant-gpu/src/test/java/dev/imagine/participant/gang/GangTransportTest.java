@@ -52,11 +52,25 @@ class GangTransportTest {
     }
 
     private static GeneratedGrid[] render(String job, int attempt, int k) throws Exception {
+        int[] servers = new int[k];
+        for (int r = 0; r < k; r++) {
+            servers[r] = r;
+        }
+        return render(job, attempt, servers);
+    }
+
+    /** @param servers the participant (server index) each rank runs on; ranks may share one */
+    private static GeneratedGrid[] render(String job, int attempt, int... servers) throws Exception {
+        int k = servers.length;
+        List<InetSocketAddress> peers = new ArrayList<>();
+        for (int server : servers) {
+            peers.add(SERVERS.get(server).address());
+        }
         List<Future<GeneratedGrid>> ranks = new ArrayList<>();
         for (int r = 0; r < k; r++) {
             int rank = r;
             ranks.add(pool.submit(() -> {
-                try (NettyExchange exchange = new NettyExchange(SERVERS.get(rank), job, attempt, rank, addresses(k),
+                try (NettyExchange exchange = new NettyExchange(SERVERS.get(servers[rank]), job, attempt, rank, peers,
                         Duration.ofSeconds(30))) {
                     return MODEL.generate(REQUEST, ProgressListener.NONE, new CancellationToken(), exchange);
                 }
@@ -79,6 +93,14 @@ class GangTransportTest {
 
         assertThat(first).isEqualTo(alone);
         assertThat(second).isEqualTo(first);
+    }
+
+    @Test
+    void ranksOfOneGangOnTheSameParticipantKeepTheirFramesApart() throws Exception {
+        byte[] alone = MODEL.generate(REQUEST, ProgressListener.NONE, new CancellationToken()).png();
+        // two slots of each of two participants: every server receives frames of one job for two ranks
+        assertThat(render("job-shared", 1, 0, 0, 1, 1)[0].png()).isEqualTo(alone);
+        assertThat(render("job-shared-2", 1, 0, 1, 1, 0)[0].png()).isEqualTo(alone);
     }
 
     @Test
