@@ -14,7 +14,7 @@ public class ImagineApiConfiguration extends Configuration {
     private String imageDir = "var/images";
 
     @NotEmpty
-    private String defaultModelVersion = "v8";
+    private String defaultModelVersion = dev.imagine.kernels.ModelRegistry.DEFAULT_VERSION;
 
     @NotEmpty
     private String defaultMode = "fast";

@@ -161,6 +161,7 @@ public class ImagineApplication extends Application<ImagineApiConfiguration> {
         environment.jersey().register(new HistoryResource(history, zk, links));
         environment.jersey().register(new ImagesResource(images, links));
         environment.jersey().register(new MeResource(zk, clock));
+        environment.jersey().register(new dev.imagine.api.resources.ModelsResource(config.getDefaultModelVersion()));
         environment.jersey().register(new dev.imagine.api.resources.OpenApiResource());
         environment.jersey().register(new dev.imagine.api.resources.WebAppResource());
         environment.jersey().register(new HealthResource(zk, lanes));

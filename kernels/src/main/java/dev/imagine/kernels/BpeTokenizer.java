@@ -20,7 +20,7 @@ import java.util.Map;
  * cross words. The merge table ({@code tokenizer/merges.txt}) is trained by {@link BpeTrainer} on
  * {@code tokenizer/corpus.txt}; any text still encodes, rare words just take more tokens.
  */
-public final class BpeTokenizer {
+public final class BpeTokenizer implements Tokenizer {
     public static final int PAD = 0;
     public static final int BEGIN = 1;
     public static final int END = 2;
@@ -46,11 +46,18 @@ public final class BpeTokenizer {
         return DEFAULT;
     }
 
+    @Override
+    public int maxTokens() {
+        return MAX_TOKENS;
+    }
+
+    @Override
     public int vocabSize() {
         return FIRST_MERGE + merges.length;
     }
 
     /** begin, tokens, end; at most {@link #MAX_TOKENS} ids (the text is cut, the end kept). */
+    @Override
     public int[] encode(String text) {
         List<Integer> ids = new ArrayList<>();
         ids.add(BEGIN);

@@ -11,6 +11,16 @@ public interface DiffusionModel {
 
     ModelPreset preset();
 
+    /** The network's shapes and sampling defaults (from model.json for a trained version). */
+    default ModelConfig config() {
+        return preset().config(version(), Sampler.Kind.RECTIFIED_FLOW);
+    }
+
+    /** Words of the prompt this model's text encoder has no token for (a closed vocabulary lists them). */
+    default java.util.List<String> ignoredWords(String prompt) {
+        return java.util.List.of();
+    }
+
     /** The kernel backend and where it really runs, e.g. "vector (cpu, 2 thread(s), Vector API 512-bit)". */
     String backend();
 

@@ -18,6 +18,7 @@ final class DitDiffusionModel implements DiffusionModel {
 
     private final String version;
     private final ModelPreset preset;
+    private final ModelConfig config;
     private final Sampler.Kind samplerKind;
     private final TensorOps ops;
     private final DitWeights weights;
@@ -26,14 +27,23 @@ final class DitDiffusionModel implements DiffusionModel {
     private final LatentDecoder decoder;
 
     DitDiffusionModel(String version, ModelPreset preset, Sampler.Kind samplerKind, WeightSource source, TensorOps ops) {
+        this(version, preset, preset.config(version, samplerKind), source, ops);
+    }
+
+    /**
+     * @param preset the preset the caller asked for: a trained config ignores it for its shapes but keeps it as
+     *               the slot's size class
+     */
+    DitDiffusionModel(String version, ModelPreset preset, ModelConfig config, WeightSource source, TensorOps ops) {
         this.version = version;
         this.preset = preset;
-        this.samplerKind = samplerKind;
+        this.config = config;
+        this.samplerKind = config.sampler();
         this.ops = ops;
-        this.weights = new DitWeights(source, preset, preset.depth(), ops);
-        this.textEncoder = new TextEncoder(source, preset, BpeTokenizer.standard(), ops);
+        this.weights = new DitWeights(source, config, config.depth(), ops);
+        this.textEncoder = new TextEncoder(source, config, ops);
         this.network = new DitNetwork(weights, ops);
-        this.decoder = new LatentDecoder(source, preset, ops);
+        this.decoder = config.pixelSpace() ? null : new LatentDecoder(source, config, ops);
     }
 
     @Override
@@ -51,6 +61,16 @@ final class DitDiffusionModel implements DiffusionModel {
         return preset;
     }
 
+    @Override
+    public ModelConfig config() {
+        return config;
+    }
+
+    @Override
+    public java.util.List<String> ignoredWords(String prompt) {
+        return textEncoder.tokenizer().ignoredWords(prompt);
+    }
+
     Sampler.Kind samplerKind() {
         return samplerKind;
     }
@@ -62,9 +82,9 @@ final class DitDiffusionModel implements DiffusionModel {
     @Override
     public long flopsPerGrid(GenerationRequest request) {
         SamplingPlan plan = plan(request);
-        int textTokens = Math.max(BpeTokenizer.standard().encode(request.prompt()).length,
-                BpeTokenizer.standard().encode(negative(request)).length);
-        return FlopCount.grid(preset, plan.imageWidth(), plan.imageHeight(), plan.steps(), textTokens);
+        Tokenizer tokenizer = textEncoder.tokenizer();
+        int textTokens = Math.max(tokenizer.encode(request.prompt()).length, tokenizer.encode(negative(request)).length);
+        return FlopCount.grid(config, plan.imageWidth(), plan.imageHeight(), plan.steps(), textTokens);
     }
 
     @Override
@@ -73,14 +93,14 @@ final class DitDiffusionModel implements DiffusionModel {
         if (request.init() == null) {
             return plan.steps();
         }
-        int perImage = DitWeights.LATENT_CHANNELS * (plan.imageHeight() / LatentDecoder.SCALE)
-                * (plan.imageWidth() / LatentDecoder.SCALE);
+        int perImage = config.imageChannels() * (plan.imageHeight() / config.latentScale())
+                * (plan.imageWidth() / config.latentScale());
         return plan.steps() - firstStep(request.init(), plan.steps(), perImage);
     }
 
     @Override
     public SamplingPlan plan(GenerationRequest request) {
-        return FlagMapping.plan(request, preset);
+        return FlagMapping.plan(request, config);
     }
 
     @Override
@@ -95,9 +115,9 @@ final class DitDiffusionModel implements DiffusionModel {
         Objects.requireNonNull(request, "request");
         CancellationToken token = cancel == null ? new CancellationToken() : cancel;
         SamplingPlan plan = plan(request);
-        int lh = plan.imageHeight() / LatentDecoder.SCALE;
-        int lw = plan.imageWidth() / LatentDecoder.SCALE;
-        int perImage = DitWeights.LATENT_CHANNELS * lh * lw;
+        int lh = plan.imageHeight() / config.latentScale();
+        int lw = plan.imageWidth() / config.latentScale();
+        int perImage = config.imageChannels() * lh * lw;
 
         float[] x = sampleLatents(request, progress, token, gang);
         token.throwIfCancelled();
@@ -107,7 +127,7 @@ final class DitDiffusionModel implements DiffusionModel {
         }
         int[][] images = new int[IMAGES][];
         for (int i = 0; i < IMAGES; i++) {
-            images[i] = decoder.decode(x, i * perImage, lh, lw);
+            images[i] = decoder == null ? GridImage.pixels(x, i * perImage, lh, lw) : decoder.decode(x, i * perImage, lh, lw);
         }
         byte[] png = GridImage.gridPng(images, plan.imageWidth(), plan.imageHeight());
         long elapsed = (System.nanoTime() - start) / 1_000_000;
@@ -122,14 +142,15 @@ final class DitDiffusionModel implements DiffusionModel {
                           SequenceExchange gang) {
         ProgressListener listener = progress == null ? ProgressListener.NONE : progress;
         SamplingPlan plan = plan(request);
-        int lh = plan.imageHeight() / LatentDecoder.SCALE;
-        int lw = plan.imageWidth() / LatentDecoder.SCALE;
-        int perImage = DitWeights.LATENT_CHANNELS * lh * lw;
+        int lh = plan.imageHeight() / config.latentScale();
+        int lw = plan.imageWidth() / config.latentScale();
+        int channels = config.imageChannels();
+        int perImage = channels * lh * lw;
         int half = IMAGES * perImage;
 
         Sampler sampler = samplerKind.create(plan.steps());
         int first = 0;
-        float[] x = InitialNoise.fourImages(request.seed(), plan.chaosSpread(), DitWeights.LATENT_CHANNELS, lh, lw);
+        float[] x = InitialNoise.fourImages(request.seed(), plan.chaosSpread(), channels, lh, lw);
         if (request.init() != null) {
             first = firstStep(request.init(), sampler.steps(), perImage);
             // every image from the one source, each re-noised with its own noise: four variations of it
@@ -137,7 +158,7 @@ final class DitDiffusionModel implements DiffusionModel {
             for (int i = 0; i < IMAGES; i++) {
                 System.arraycopy(request.init().latents(), 0, clean, i * perImage, perImage);
             }
-            float[] noise = InitialNoise.fourImages(request.seed(), 0f, DitWeights.LATENT_CHANNELS, lh, lw);
+            float[] noise = InitialNoise.fourImages(request.seed(), 0f, channels, lh, lw);
             sampler.noised(first, clean, noise, x);
         }
         DitNetwork.Workspace ws = network.workspace(lh, lw, batchText(textEncoder.encode(request.prompt(), negative(request))),
@@ -160,10 +181,21 @@ final class DitDiffusionModel implements DiffusionModel {
             sampler.step(s, x, guided, x0);
             int step = s + 1;
             boolean preview = listener != ProgressListener.NONE
-                    && (step % preset.previewEverySteps() == 0 || step == sampler.steps());
-            listener.onStep(step - first, sampler.steps() - first, preview ? GridImage.previewPng(x0, lh, lw) : null);
+                    && (step % config.previewEverySteps() == 0 || step == sampler.steps());
+            listener.onStep(step - first, sampler.steps() - first, preview ? preview(x0, lh, lw) : null);
         }
         return x;
+    }
+
+    private byte[] preview(float[] x0, int h, int w) {
+        if (decoder != null) {
+            return GridImage.previewPng(x0, h, w);
+        }
+        int[][] images = new int[IMAGES][];
+        for (int i = 0; i < IMAGES; i++) {
+            images[i] = GridImage.pixels(x0, i * 3 * h * w, h, w);
+        }
+        return GridImage.gridPng(images, w, h);
     }
 
     /** The step an init at this strength starts from: the last {@code strength} of the steps run, at least one. */
@@ -195,6 +227,7 @@ final class DitDiffusionModel implements DiffusionModel {
 
     @Override
     public String toString() {
-        return "DiT " + version + "/" + preset + " (" + samplerKind + ")";
+        return "DiT " + version + "/" + (config.pixelSpace() ? "trained " + config.hiddenSize() + "x" + config.depth()
+                : preset.name()) + " (" + samplerKind + ")";
     }
 }

@@ -64,6 +64,8 @@ final class DitNetwork {
         final float[] tHidden = new float[hidden];
         final float[] tEmb = new float[hidden];
         final float[] c;
+        /** Per item: pooled_proj(mean of its valid text states), added to the timestep embedding (or null). */
+        final float[] pooled;
         final float[] siluC;
         final float[] mod;
         final AttentionShape selfAttention;
@@ -89,10 +91,10 @@ final class DitNetwork {
             this.latentH = latentH;
             this.latentW = latentW;
             this.textTokens = textTokens;
-            int gridH = latentH / DitWeights.PATCH;
-            int gridW = latentW / DitWeights.PATCH;
+            int gridH = latentH / w.patch;
+            int gridW = latentW / w.patch;
             this.tokens = gridH * gridW;
-            int heads = w.preset.heads();
+            int heads = w.config.heads();
             int headDim = hidden / heads;
             this.gang = gang != null && gang.size() > 1 ? gang : null;
             this.shard = this.gang == null ? SequenceShard.single(tokens, heads)
@@ -102,17 +104,18 @@ final class DitNetwork {
             float[] allPos = Embeddings.position2d(gridH, gridW, hidden);
             pos = java.util.Arrays.copyOfRange(allPos, shard.firstToken() * hidden,
                     (shard.firstToken() + localTokens) * hidden);
-            patches = new float[rows * DitWeights.PATCH_DIM];
+            patches = new float[rows * w.patchDim];
             x = new float[rows * hidden];
             norm = new float[rows * hidden];
             qkv = new float[rows * 3 * hidden];
             attn = new float[rows * hidden];
             branch = new float[rows * hidden];
-            mlp = new float[rows * hidden * ModelPreset.MLP_RATIO];
+            mlp = new float[rows * hidden * w.config.mlpRatio()];
             crossQ = new float[rows * hidden];
             crossKv = new float[w.blocks.length][batch * textTokens * 2 * hidden];
-            outPatches = new float[rows * DitWeights.PATCH_DIM];
+            outPatches = new float[rows * w.patchDim];
             c = new float[batch * hidden];
+            pooled = w.pooledProj == null ? null : new float[batch * hidden];
             siluC = new float[batch * hidden];
             mod = new float[batch * 6 * hidden];
             crossAttention = AttentionShape.crossAttention(batch, localTokens, textTokens, heads, headDim, textLengths);
@@ -121,7 +124,7 @@ final class DitNetwork {
             selfAttention = AttentionShape.selfAttention(batch, tokens, shard.headsPerRank(), headDim);
             qkvAll = k == 1 ? null : new float[batch * tokens * 3 * mine];
             attnAll = k == 1 ? null : new float[batch * tokens * mine];
-            outPatchesAll = k == 1 ? outPatches : new float[batch * tokens * DitWeights.PATCH_DIM];
+            outPatchesAll = k == 1 ? outPatches : new float[batch * tokens * w.patchDim];
             qkvSend = new float[k][];
             qkvReceive = new float[k][];
             outSend = new float[k][];
@@ -134,7 +137,7 @@ final class DitNetwork {
                 outSend[r] = new float[batch * shard.tokensOf(r) * mine];
                 outReceive[r] = new float[batch * localTokens * mine];
                 gatherSend[r] = outPatches;
-                gatherReceive[r] = new float[batch * shard.tokensOf(r) * DitWeights.PATCH_DIM];
+                gatherReceive[r] = new float[batch * shard.tokensOf(r) * w.patchDim];
             }
         }
     }
@@ -150,7 +153,7 @@ final class DitNetwork {
 
     /** As {@link #workspace(int, int, TextEncoder.Encoded)}, for one rank of a sequence-parallel gang (null: alone). */
     Workspace workspace(int latentH, int latentW, TextEncoder.Encoded text, SequenceExchange gang) {
-        if (latentH % DitWeights.PATCH != 0 || latentW % DitWeights.PATCH != 0) {
+        if (latentH % w.patch != 0 || latentW % w.patch != 0) {
             throw new IllegalArgumentException("latent " + latentW + "x" + latentH + " not divisible by the patch size");
         }
         Workspace ws = new Workspace(text.prompts(), latentH, latentW, text.maxTokens(), text.lengths(), gang);
@@ -162,6 +165,9 @@ final class DitNetwork {
         w.caption2.apply(ops, mid, rows, y);
         for (int i = 0; i < w.blocks.length; i++) {
             w.blocks[i].crossKv().apply(ops, y, rows, ws.crossKv[i]);
+        }
+        if (ws.pooled != null) {
+            w.pooledProj.apply(ops, meanOfValid(text), text.prompts(), ws.pooled);
         }
         return ws;
     }
@@ -192,10 +198,13 @@ final class DitNetwork {
         w.time2.apply(ops, ws.tHidden, 1, ws.tEmb);
         for (int i = 0; i < b; i++) {
             System.arraycopy(ws.tEmb, 0, ws.c, i * d, d);
+            if (ws.pooled != null) {
+                addAt(ws.c, i * d, ws.pooled, i * d, d);
+            }
         }
         ops.silu(ws.c, ws.siluC, b * d);
 
-        int mlp = d * ModelPreset.MLP_RATIO;
+        int mlp = d * w.config.mlpRatio();
         int ms = 6 * d;
         for (int i = 0; i < w.blocks.length; i++) {
             DitWeights.Block block = w.blocks[i];
@@ -278,10 +287,10 @@ final class DitNetwork {
     }
 
     /** Every rank's final patches to every rank, in token order, so all hold the whole prediction. */
-    private static void gatherPatches(Workspace ws, int call) {
+    private void gatherPatches(Workspace ws, int call) {
         SequenceShard shard = ws.shard;
         ws.gang.exchange(new ExchangeTag(call, -1, ExchangeTag.Phase.GATHER), ws.gatherSend, ws.gatherReceive);
-        int pd = DitWeights.PATCH_DIM;
+        int pd = w.patchDim;
         for (int r = 0; r < shard.size(); r++) {
             float[] from = r == shard.rank() ? ws.outPatches : ws.gatherReceive[r];
             int n = shard.tokensOf(r);
@@ -292,20 +301,20 @@ final class DitNetwork {
     }
 
     /** [B][C][H][W] to [B*T][(py, px, c)], tokens in row-major grid order; only this rank's tokens. */
-    private static void patchify(Workspace ws, float[] latents) {
+    private void patchify(Workspace ws, float[] latents) {
         int first = ws.shard.firstToken();
         int n = ws.localTokens;
         forEachPatchValue(ws, (latentIndex, patchIndex) -> {
-            int token = patchIndex / DitWeights.PATCH_DIM;
+            int token = patchIndex / w.patchDim;
             int item = token / ws.tokens;
             int inItem = token % ws.tokens - first;
             if (inItem >= 0 && inItem < n) {
-                ws.patches[(item * n + inItem) * DitWeights.PATCH_DIM + patchIndex % DitWeights.PATCH_DIM] = latents[latentIndex];
+                ws.patches[(item * n + inItem) * w.patchDim + patchIndex % w.patchDim] = latents[latentIndex];
             }
         });
     }
 
-    private static void unpatchify(Workspace ws, float[] out) {
+    private void unpatchify(Workspace ws, float[] out) {
         forEachPatchValue(ws, (latentIndex, patchIndex) -> out[latentIndex] = ws.outPatchesAll[patchIndex]);
     }
 
@@ -313,9 +322,9 @@ final class DitNetwork {
         void accept(int latentIndex, int patchIndex);
     }
 
-    private static void forEachPatchValue(Workspace ws, IndexPair f) {
-        int p = DitWeights.PATCH;
-        int ch = DitWeights.LATENT_CHANNELS;
+    private void forEachPatchValue(Workspace ws, IndexPair f) {
+        int p = w.patch;
+        int ch = w.channels;
         int h = ws.latentH;
         int wd = ws.latentW;
         int gridW = wd / p;
@@ -325,11 +334,27 @@ final class DitNetwork {
                     for (int x = 0; x < wd; x++) {
                         int token = b * ws.tokens + (y / p) * gridW + x / p;
                         int inPatch = ((y % p) * p + x % p) * ch + c;
-                        f.accept(((b * ch + c) * h + y) * wd + x, token * DitWeights.PATCH_DIM + inPatch);
+                        f.accept(((b * ch + c) * h + y) * wd + x, token * w.patchDim + inPatch);
                     }
                 }
             }
         }
+    }
+
+    /** Per prompt, the mean of its first lengths[p] text states: [prompts][width]. */
+    static float[] meanOfValid(TextEncoder.Encoded text) {
+        int wd = text.width();
+        float[] out = new float[text.prompts() * wd];
+        for (int p = 0; p < text.prompts(); p++) {
+            int n = Math.max(1, text.lengths()[p]);
+            for (int t = 0; t < text.lengths()[p]; t++) {
+                addAt(out, p * wd, text.states(), (p * text.maxTokens() + t) * wd, wd);
+            }
+            for (int j = 0; j < wd; j++) {
+                out[p * wd + j] /= n;
+            }
+        }
+        return out;
     }
 
     /** x[xOff + i] += y[yOff + i] for i < n. */

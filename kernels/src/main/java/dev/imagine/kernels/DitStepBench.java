@@ -60,7 +60,7 @@ public final class DitStepBench {
     public static Runnable xlForward(int depth, int latent, TensorOps ops, dev.imagine.kernels.parallel.SequenceExchange gang) {
         ModelPreset preset = ModelPreset.XL;
         GeneratedWeights weights = new GeneratedWeights(ModelStore.seedFor("v8", preset));
-        DitNetwork network = new DitNetwork(new DitWeights(weights, preset, depth, ops), ops);
+        DitNetwork network = new DitNetwork(new DitWeights(weights, preset.config("v8", Sampler.Kind.RECTIFIED_FLOW), depth, ops), ops);
         float[] states = new dev.imagine.kernels.SplitMix64(3).gaussians(BATCH * TEXT_TOKENS * preset.textHidden(), 1.0);
         int[] lengths = new int[BATCH];
         Arrays.fill(lengths, TEXT_TOKENS);
@@ -79,7 +79,7 @@ public final class DitStepBench {
 
     private static double stepMillis(WeightSource weights, ModelPreset preset, int depth, int latent, TensorOps ops,
                                      int iterations) {
-        DitNetwork network = new DitNetwork(new DitWeights(weights, preset, depth, ops), ops);
+        DitNetwork network = new DitNetwork(new DitWeights(weights, preset.config("v8", Sampler.Kind.RECTIFIED_FLOW), depth, ops), ops);
         float[] states = new dev.imagine.kernels.SplitMix64(3).gaussians(BATCH * TEXT_TOKENS * preset.textHidden(), 1.0);
         int[] lengths = new int[BATCH];
         Arrays.fill(lengths, TEXT_TOKENS);

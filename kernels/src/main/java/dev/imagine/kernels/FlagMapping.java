@@ -3,7 +3,7 @@ package dev.imagine.kernels;
 /** What the user's flags mean for a preset; see the "Flag mapping" section of kernels/README.md. */
 final class FlagMapping {
 
-    /** Both image sides are multiples of this (the latent is /8 and the patch 2 more). */
+    /** The presets' side multiple (the latent is /8 and the patch 2 more); a config gives its own. */
     static final int SIDE_MULTIPLE = 16;
     private static final int MAX_STYLIZE = 1000;
     private static final double MIN_AREA = 0.75;
@@ -12,10 +12,18 @@ final class FlagMapping {
 
     private FlagMapping() {}
 
+    static SamplingPlan plan(GenerationRequest r, ModelConfig config) {
+        int[] size = imageSize(r.aspectWidth(), r.aspectHeight(), config.pixelsPerImage(), config.sideMultiple());
+        return new SamplingPlan(size[0], size[1], steps(r.quality(), config.baseSteps()),
+                guidanceScale(r.stylize(), config.guidance()), chaosSpread(r.chaos()));
+    }
+
     static SamplingPlan plan(GenerationRequest r, ModelPreset preset) {
-        int[] size = imageSize(r.aspectWidth(), r.aspectHeight(), preset.pixelsPerImage());
-        return new SamplingPlan(size[0], size[1], steps(r.quality(), preset.baseSteps()),
-                guidanceScale(r.stylize()), chaosSpread(r.chaos()));
+        return plan(r, preset.config("v8", Sampler.Kind.RECTIFIED_FLOW));
+    }
+
+    static int[] imageSize(int aspectWidth, int aspectHeight, int budget) {
+        return imageSize(aspectWidth, aspectHeight, budget, SIDE_MULTIPLE);
     }
 
     /**
@@ -25,18 +33,18 @@ final class FlagMapping {
      * SMALL) rather than hit the budget exactly with a squarer 144x112. Ratios beyond what a
      * 16-pixel short side allows are clamped to it.
      */
-    static int[] imageSize(int aspectWidth, int aspectHeight, int budget) {
+    static int[] imageSize(int aspectWidth, int aspectHeight, int budget, int multiple) {
         if (aspectWidth <= 0 || aspectHeight <= 0) {
             throw new IllegalArgumentException("aspect ratio terms must be positive: " + aspectWidth + ":" + aspectHeight);
         }
-        double extreme = (double) budget / (SIDE_MULTIPLE * SIDE_MULTIPLE);
+        double extreme = (double) budget / (multiple * multiple);
         double ratio = Math.clamp((double) aspectWidth / aspectHeight, 1 / extreme, extreme);
-        int bestW = SIDE_MULTIPLE;
-        int bestH = SIDE_MULTIPLE;
+        int bestW = multiple;
+        int bestH = multiple;
         double bestScore = Double.POSITIVE_INFINITY;
-        int longest = budget / SIDE_MULTIPLE;
-        for (int w = SIDE_MULTIPLE; w <= longest; w += SIDE_MULTIPLE) {
-            for (int h = SIDE_MULTIPLE; h <= longest; h += SIDE_MULTIPLE) {
+        int longest = budget / multiple;
+        for (int w = multiple; w <= longest; w += multiple) {
+            for (int h = multiple; h <= longest; h += multiple) {
                 double area = (double) w * h / budget;
                 // The budget is a hard band (compute per image stays within ±25%); inside it, shape first.
                 double score = 2 * Math.abs(StrictMath.log((double) w / h / ratio)) + Math.abs(StrictMath.log(area))
@@ -64,6 +72,11 @@ final class FlagMapping {
         int s = Math.clamp(stylize, 0, MAX_STYLIZE);
         double g = s <= 100 ? 1.0 + 3.5 * s / 100.0 : 4.5 + 5.5 * (s - 100) / 900.0;
         return (float) g;
+    }
+
+    /** As {@link #guidanceScale(int)}, scaled so that --stylize 100 gives the model's own default guidance. */
+    static float guidanceScale(int stylize, float atDefault) {
+        return (float) (1.0 + (guidanceScale(stylize) - 1.0) * (atDefault - 1.0) / 3.5);
     }
 
     /** --chaos: 0..100 to 0..1. */

@@ -12,7 +12,7 @@ public final class FlopCount {
     }
 
     /** One DiT forward over a batch: patch embed, t embed, per block adaLN + self-attn + cross-attn + MLP, final layer. */
-    public static long ditForward(ModelPreset preset, int batch, int tokens, int textTokens) {
+    public static long ditForward(ModelConfig preset, int batch, int tokens, int textTokens) {
         long rows = (long) batch * tokens;
         long d = preset.hiddenSize();
         int heads = preset.heads();
@@ -21,21 +21,21 @@ public final class FlopCount {
         long perBlock = 2 * batch * d * 6 * d
                 + 2 * rows * d * 3 * d + selfAttention + 2 * rows * d * d
                 + 2 * rows * d * d + crossAttention + 2 * rows * d * d
-                + 2 * rows * d * ModelPreset.MLP_RATIO * d * 2;
-        long once = 2 * rows * DitWeights.PATCH_DIM * d * 2                       // patch embed + final linear
+                + 2 * rows * d * preset.mlpRatio() * d * 2;
+        long once = 2 * rows * preset.patchDim() * d * 2                       // patch embed + final linear
                 + 2L * (ModelPreset.TIME_FREQUENCIES * d + d * d) + 2 * batch * d * 2 * d;
         return preset.depth() * perBlock + once;
     }
 
     /** The y_embedder and every block's cross-attention keys/values: once per grid, not per step. */
-    public static long textConditioning(ModelPreset preset, int batch, int textTokens) {
+    public static long textConditioning(ModelConfig preset, int batch, int textTokens) {
         long rows = (long) batch * textTokens;
         long d = preset.hiddenSize();
         return 2 * rows * (preset.textHidden() * d + d * d) + preset.depth() * 2 * rows * d * 2 * d;
     }
 
     /** The text encoder over the prompt and the negative prompt. */
-    public static long textEncoder(ModelPreset preset, int textTokens) {
+    public static long textEncoder(ModelConfig preset, int textTokens) {
         long rows = 2L * textTokens;
         long w = preset.textHidden();
         long attention = AttentionShape.selfAttention(2, textTokens, preset.textHeads(), (int) w / preset.textHeads()).flops();
@@ -43,14 +43,40 @@ public final class FlopCount {
     }
 
     /** Decoding one image of width x height pixels. */
-    public static long decoder(ModelPreset preset, int width, int height) {
-        return LatentDecoder.flops(preset, width, height);
+    public static long decoder(ModelConfig preset, int width, int height) {
+        return preset.pixelSpace() ? 0 : LatentDecoder.flops(preset, width, height);
     }
 
     /** A whole 2x2 grid: text, every step's CFG forward (batch 8), four decodes. */
-    public static long grid(ModelPreset preset, int width, int height, int steps, int textTokens) {
-        int tokens = (height / LatentDecoder.SCALE / DitWeights.PATCH) * (width / LatentDecoder.SCALE / DitWeights.PATCH);
+    public static long grid(ModelConfig preset, int width, int height, int steps, int textTokens) {
+        int side = preset.sideMultiple();
+        int tokens = (height / side) * (width / side);
         return textEncoder(preset, textTokens) + textConditioning(preset, 8, textTokens)
                 + (long) steps * ditForward(preset, 8, tokens, textTokens) + 4 * decoder(preset, width, height);
+    }
+
+    /** The generated presets' counts (latent space, patch 2). */
+    public static long ditForward(ModelPreset preset, int batch, int tokens, int textTokens) {
+        return ditForward(config(preset), batch, tokens, textTokens);
+    }
+
+    public static long textConditioning(ModelPreset preset, int batch, int textTokens) {
+        return textConditioning(config(preset), batch, textTokens);
+    }
+
+    public static long textEncoder(ModelPreset preset, int textTokens) {
+        return textEncoder(config(preset), textTokens);
+    }
+
+    public static long decoder(ModelPreset preset, int width, int height) {
+        return decoder(config(preset), width, height);
+    }
+
+    public static long grid(ModelPreset preset, int width, int height, int steps, int textTokens) {
+        return grid(config(preset), width, height, steps, textTokens);
+    }
+
+    private static ModelConfig config(ModelPreset preset) {
+        return preset.config("v8", Sampler.Kind.RECTIFIED_FLOW);
     }
 }

@@ -43,6 +43,20 @@ final class GridImage {
         return gridPng(images, w, h);
     }
 
+    /** Pixel-space values [3][h][w] in [-1, 1] at offset to packed 0xRRGGBB: round((v + 1) * 127.5), clamped. */
+    static int[] pixels(float[] x, int offset, int h, int w) {
+        int plane = h * w;
+        int[] rgb = new int[plane];
+        for (int p = 0; p < plane; p++) {
+            rgb[p] = (toByte(x[offset + p]) << 16) | (toByte(x[offset + plane + p]) << 8) | toByte(x[offset + 2 * plane + p]);
+        }
+        return rgb;
+    }
+
+    private static int toByte(float v) {
+        return Math.clamp(Math.round((v + 1f) * 127.5f), 0, 255);
+    }
+
     private static int level(float v) {
         float unit = Math.clamp((v / PREVIEW_RANGE + 1f) * 0.5f, 0f, 1f);
         return Math.round(unit * 255f);

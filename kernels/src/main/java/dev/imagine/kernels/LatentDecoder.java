@@ -31,7 +31,7 @@ final class LatentDecoder {
     private final float[][] weights; // conv_in, up_blocks.0-2, conv_out
     private final float[][] biases;
 
-    LatentDecoder(WeightSource source, ModelPreset preset, TensorOps ops) {
+    LatentDecoder(WeightSource source, ModelConfig preset, TensorOps ops) {
         this.ops = ops;
         this.channels = preset.decoderChannels();
         Layers layers = new Layers(source, ops, COMPONENT);
@@ -49,7 +49,7 @@ final class LatentDecoder {
     }
 
     /** FLOPs of decoding one image of width x height pixels (3x3 convs; multiply-add = 2). */
-    static long flops(ModelPreset preset, int width, int height) {
+    static long flops(ModelConfig preset, int width, int height) {
         int[] ch = preset.decoderChannels();
         long h = height / SCALE;
         long w = width / SCALE;

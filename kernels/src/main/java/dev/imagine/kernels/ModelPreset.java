@@ -85,6 +85,13 @@ public enum ModelPreset {
         return previewEverySteps;
     }
 
+    /** The preset's shapes as a model config: latent space (4 channels, VAE /8), patch 2, BPE text. */
+    public ModelConfig config(String version, Sampler.Kind sampler) {
+        return new ModelConfig(version, hiddenSize, heads, depth, MLP_RATIO, 2, 4, 8, decoderChannels.clone(),
+                textHidden, textHeads, textLayers, BpeTokenizer.standard(), false, sampler, pixelsPerImage, baseSteps,
+                previewEverySteps, 4.5f);
+    }
+
     /** Decoder widths: after the input conv and after each of the three 2x upsample stages. */
     int[] decoderChannels() {
         return decoderChannels.clone();

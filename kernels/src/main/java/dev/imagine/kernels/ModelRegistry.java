@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The model versions: each names its sampler and its weights (a directory of safetensors files in the
- * {@link ModelStore}); {@code upscaler} is the separate super-resolution network.
+ * {@link ModelStore}); {@code upscaler} is the separate super-resolution network. v6 and v8 are generated presets
+ * (seeded weights, for benchmarks and the XL shapes); v9 is trained (training/), its shapes in its model.json.
  */
 public final class ModelRegistry {
 
@@ -26,8 +27,13 @@ public final class ModelRegistry {
         Map<String, Sampler.Kind> m = new TreeMap<>();
         m.put("v6", Sampler.Kind.DDIM);
         m.put("v8", Sampler.Kind.RECTIFIED_FLOW);
+        m.put("v9", Sampler.Kind.RECTIFIED_FLOW);
         SAMPLERS = Collections.unmodifiableMap(m);
     }
+
+    /** The trained model version: the default of `imagine up` and of prompts without --v. */
+    public static final String TRAINED = "v9";
+    public static final String DEFAULT_VERSION = TRAINED;
 
     /** The version name of the 2x upscaler: a Helix state like any model version, but not a --v a prompt can ask for. */
     public static final String UPSCALER = "upscaler";
@@ -36,7 +42,7 @@ public final class ModelRegistry {
 
     private ModelRegistry() {}
 
-    /** The generation versions, sorted: {"v6", "v8"}. */
+    /** The generation versions, sorted: {"v6", "v8", "v9"}. */
     public static Set<String> versions() {
         return SAMPLERS.keySet();
     }
@@ -66,9 +72,12 @@ public final class ModelRegistry {
             throw new IllegalArgumentException("unknown model version '" + version + "'; known versions: " + versions());
         }
         long start = System.nanoTime();
-        Path dir = store.ensure(version, preset, kind);
+        boolean trained = isTrained(version);
+        Path dir = trained ? store.ensureTrained(version) : store.ensure(version, preset, kind);
         try (FileWeights weights = new FileWeights(dir)) {
-            DitDiffusionModel model = new DitDiffusionModel(version, preset, kind, weights, ops);
+            DitDiffusionModel model = trained
+                    ? new DitDiffusionModel(version, preset, ModelConfig.read(dir.resolve("model.json")), weights, ops)
+                    : new DitDiffusionModel(version, preset, kind, weights, ops);
             LOG.info("Loaded {} ({} parameters) from {} in {} ms on {}", model, model.parameterCount(), dir,
                     (System.nanoTime() - start) / 1_000_000, model.backend());
             return model;
@@ -79,6 +88,42 @@ public final class ModelRegistry {
         try (FileWeights weights = new FileWeights(store.ensureUpscaler())) {
             return new Upscaler(weights, ops);
         }
+    }
+
+    /** Whether the version is a trained checkpoint shipped in the jar (its shapes from model.json). */
+    public static boolean isTrained(String version) {
+        return TRAINED.equals(version);
+    }
+
+    /** A trained version's model.json as shipped (shapes, vocabulary, training record); empty for generated ones. */
+    public static java.util.Optional<com.fasterxml.jackson.databind.JsonNode> describe(String version) {
+        if (!isTrained(version)) {
+            return java.util.Optional.empty();
+        }
+        try (java.io.InputStream in = ModelRegistry.class.getResourceAsStream(ModelStore.trainedResource(version, "model.json"))) {
+            return in == null ? java.util.Optional.empty()
+                    : java.util.Optional.of(new com.fasterxml.jackson.databind.ObjectMapper().readTree(in));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The words of the prompt a version's text encoder has no token for (v9's closed vocabulary); empty otherwise. */
+    public static java.util.List<String> ignoredWords(String version, String prompt) {
+        return vocabulary(version).map(words -> words.ignoredWords(prompt)).orElse(java.util.List.of());
+    }
+
+    /** A trained version's word tokenizer, read once from its shipped model.json. */
+    public static java.util.Optional<WordTokenizer> vocabulary(String version) {
+        return isTrained(version) ? java.util.Optional.ofNullable(Vocabulary.TRAINED) : java.util.Optional.empty();
+    }
+
+    private static final class Vocabulary {
+        static final WordTokenizer TRAINED = describe(ModelRegistry.TRAINED).map(json -> {
+            java.util.List<String> words = new java.util.ArrayList<>();
+            json.path("vocabulary").forEach(w -> words.add(w.asText()));
+            return new WordTokenizer(words, json.path("maxTokens").asInt(24));
+        }).orElse(null);
     }
 
     static Sampler.Kind sampler(String version) {

@@ -68,6 +68,56 @@ public final class ModelStore {
         return dir;
     }
 
+    /** Where a trained version's shipped files live in the kernels jar. */
+    static String trainedResource(String version, String file) {
+        return "/dev/imagine/kernels/models/" + version + "/" + file;
+    }
+
+    /** The files of a trained version, as the jar ships them. */
+    static final java.util.List<String> TRAINED_FILES = java.util.List.of("model.json", "transformer.safetensors",
+            "text_encoder.safetensors");
+
+    /**
+     * A trained version's directory {@code <root>/<version>/}, unpacked from the jar when missing or when the jar's
+     * model.json differs from the one there (new weights shipped): the files land under a temporary name and are
+     * renamed into place, model.json last, so a reader never sees half a model.
+     */
+    public Path ensureTrained(String version) {
+        Path dir = root.resolve(version);
+        synchronized (GENERATING) {
+            byte[] shipped = resource(trainedResource(version, "model.json"));
+            try {
+                Path json = dir.resolve("model.json");
+                if (Files.isRegularFile(json) && java.util.Arrays.equals(Files.readAllBytes(json), shipped)) {
+                    return dir;
+                }
+                Files.createDirectories(dir);
+                for (String file : TRAINED_FILES) {
+                    byte[] bytes = file.equals("model.json") ? shipped : resource(trainedResource(version, file));
+                    Path tmp = dir.resolve(file + ".tmp-" + ProcessHandle.current().pid());
+                    Files.write(tmp, bytes);
+                    Files.move(tmp, dir.resolve(file), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot unpack model " + version + " into " + dir + ": " + e.getMessage(), e);
+            }
+            LOG.info("Unpacked the trained model {} into {}", version, dir);
+        }
+        return dir;
+    }
+
+    private static byte[] resource(String name) {
+        try (java.io.InputStream in = ModelStore.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("the kernels jar has no " + name + " (train it: training/train.sh)");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public Path ensureUpscaler() {
         Path dir = upscalerDir();
         synchronized (GENERATING) {
@@ -86,9 +136,10 @@ public final class ModelStore {
         long seed = seedFor(version, preset);
         Recorder recorder = new Recorder(new GeneratedWeights(seed));
         // Building the networks through a recording source enumerates exactly the tensors they read.
-        new DitWeights(recorder, preset, preset.depth(), ScalarTensorOps.INSTANCE);
-        new TextEncoder(recorder, preset, BpeTokenizer.standard(), ScalarTensorOps.INSTANCE);
-        new LatentDecoder(recorder, preset, ScalarTensorOps.INSTANCE);
+        ModelConfig shapes = preset.config(version, sampler);
+        new DitWeights(recorder, shapes, preset.depth(), ScalarTensorOps.INSTANCE);
+        new TextEncoder(recorder, shapes, ScalarTensorOps.INSTANCE);
+        new LatentDecoder(recorder, shapes, ScalarTensorOps.INSTANCE);
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("version", version);
         meta.put("preset", preset.name());

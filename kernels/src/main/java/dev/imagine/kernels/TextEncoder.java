@@ -25,7 +25,7 @@ final class TextEncoder {
     }
 
     private final TensorOps ops;
-    private final BpeTokenizer tokenizer;
+    private final Tokenizer tokenizer;
     private final int width;
     private final int heads;
     private final float[] tokenEmbedding;
@@ -33,18 +33,18 @@ final class TextEncoder {
     private final Layer[] layers;
     private final float[][] finalNorm;
 
-    TextEncoder(WeightSource source, ModelPreset preset, BpeTokenizer tokenizer, TensorOps ops) {
+    TextEncoder(WeightSource source, ModelConfig config, TensorOps ops) {
         this.ops = ops;
-        this.tokenizer = tokenizer;
-        this.width = preset.textHidden();
-        this.heads = preset.textHeads();
+        this.tokenizer = config.tokenizer();
+        this.width = config.textHidden();
+        this.heads = config.textHeads();
         Layers l = new Layers(source, ops, COMPONENT);
         int w = width;
         tokenEmbedding = l.tensor("text_model.embeddings.token_embedding.weight", new Init.Gaussian(1.0),
                 tokenizer.vocabSize(), w);
         positionEmbedding = l.tensor("text_model.embeddings.position_embedding.weight", new Init.Gaussian(0.1),
-                BpeTokenizer.MAX_TOKENS, w);
-        layers = new Layer[preset.textLayers()];
+                tokenizer.maxTokens(), w);
+        layers = new Layer[config.textLayers()];
         for (int i = 0; i < layers.length; i++) {
             String p = "text_model.encoder.layers." + i + ".";
             layers[i] = new Layer(l.layerNorm(p + "layer_norm1", w),
@@ -54,6 +54,10 @@ final class TextEncoder {
                     l.linear(p + "mlp.fc1", w, 4 * w), l.linear(p + "mlp.fc2", 4 * w, w, new Init.Normal(0.5)));
         }
         finalNorm = l.layerNorm("text_model.final_layer_norm", w);
+    }
+
+    Tokenizer tokenizer() {
+        return tokenizer;
     }
 
     int width() {

@@ -43,8 +43,9 @@ class GoldenTest {
              SafeTensorsFile expected = SafeTensorsFile.open(GOLDEN.resolve("tiny-v8-expected.safetensors"));
              FileWeights weights = new FileWeights(dir)) {
             ModelPreset preset = GoldenCase.PRESET;
-            TextEncoder encoder = new TextEncoder(weights, preset, BpeTokenizer.standard(), ops);
-            DitNetwork network = new DitNetwork(new DitWeights(weights, preset, preset.depth(), ops), ops);
+            ModelConfig config = preset.config(GoldenCase.VERSION, Sampler.Kind.RECTIFIED_FLOW);
+            TextEncoder encoder = new TextEncoder(weights, config, ops);
+            DitNetwork network = new DitNetwork(new DitWeights(weights, config, preset.depth(), ops), ops);
 
             assertThat(BpeTokenizer.standard().encode(GoldenCase.REQUEST.prompt())).isEqualTo(inputs.ints("prompt_ids"));
             TextEncoder.Encoded text = encoder.encode(GoldenCase.REQUEST.prompt(), GoldenCase.REQUEST.negativePrompt());

@@ -10,8 +10,31 @@ import org.junit.jupiter.api.Test;
 class ModelRegistryTest {
 
     @Test
-    void knowsV6AndV8() {
-        assertThat(ModelRegistry.versions()).containsExactly("v6", "v8");
+    void knowsTheGeneratedV6AndV8AndTheTrainedV9() {
+        assertThat(ModelRegistry.versions()).containsExactly("v6", "v8", "v9");
+        assertThat(ModelRegistry.DEFAULT_VERSION).isEqualTo("v9");
+        assertThat(ModelRegistry.isTrained("v9")).isTrue();
+        assertThat(ModelRegistry.isTrained("v8")).isFalse();
+    }
+
+    @Test
+    void theTrainedVersionTakesItsShapesFromItsModelJsonNotFromThePreset() {
+        DiffusionModel model = ModelRegistry.load("v9", ModelPreset.TINY);
+        ModelConfig config = model.config();
+        assertThat(config.pixelSpace()).isTrue();
+        assertThat(config.imageChannels()).isEqualTo(3);
+        assertThat(config.patch()).isEqualTo(4);
+        assertThat(config.hiddenSize()).isNotEqualTo(ModelPreset.TINY.hiddenSize());
+        assertThat(config.vocabulary()).contains("red", "triangle", "background").doesNotContain("fox");
+        assertThat(model.plan(new GenerationRequest("a red circle", "", 1, 1, 1, 1, 100, 0)).imageWidth()).isEqualTo(32);
+    }
+
+    @Test
+    void wordsOutsideTheVocabularyAreListedBackNeverDropped() {
+        assertThat(ModelRegistry.ignoredWords("v9", "A red circle, top-left, on a BLUE background with a fox!"))
+                .containsExactly("fox");
+        assertThat(ModelRegistry.ignoredWords("v9", "a red circle in the center on a blue background")).isEmpty();
+        assertThat(ModelRegistry.ignoredWords("v8", "a red fox")).isEmpty();
     }
 
     @Test
@@ -61,6 +84,6 @@ class ModelRegistryTest {
 
     private static DitWeights weights(String version, ModelPreset preset) {
         return new DitWeights(new dev.imagine.kernels.weights.GeneratedWeights(ModelStore.seedFor(version, preset)),
-                preset, preset.depth(), ScalarTensorOps.INSTANCE);
+                preset.config(version, Sampler.Kind.RECTIFIED_FLOW), preset.depth(), ScalarTensorOps.INSTANCE);
     }
 }

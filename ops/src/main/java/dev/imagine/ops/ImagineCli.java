@@ -24,7 +24,7 @@ import picocli.CommandLine.Command;
         description = "Run and operate an imagine text-to-image cluster.",
         subcommands = {UpCommand.class, SubmitCommand.class, ClusterCommand.class, PartitionsCommand.class,
                 SlotsCommand.class, QueueCommand.class, JobsCommand.class, DlqCommand.class, ModelsCommand.class, CapacityCommand.class,
-                UsersCommand.class, StorageCommand.class, SimulateCommand.class, BenchCommand.class, SoakCommand.class,
+                UsersCommand.class, StorageCommand.class, SimulateCommand.class, BenchCommand.class, dev.imagine.ops.cli.EvalCommand.class, SoakCommand.class,
                 dev.imagine.ops.cli.discord.DiscordCommand.class})
 public final class ImagineCli {
 

@@ -159,7 +159,7 @@ public final class JobSubmitter {
 
     public static SubmitResponse responseOf(JobRecord job) {
         return new SubmitResponse(job.id(), JobState.QUEUED.name(), job.spec().seed(), job.spec().lane().pathName(),
-                job.note(), "/v1/jobs/" + job.id());
+                job.note(), "/v1/jobs/" + job.id(), dev.imagine.api.dto.JobView.ignoredWords(job.spec()));
     }
 
     private JobRecord queue(java.util.function.Supplier<JobSpec> specs, String text, Versioned<Account> authenticated,

@@ -9,7 +9,8 @@ import dev.imagine.core.job.JobState;
  * A job as the REST API shows it. Durations are derived from the record's timestamps; a duration
  * whose end has not happened yet is absent. A waiting job shows its {@code position} among the jobs of its
  * model version (0: next to start) and an {@code estimatedStartMillis}; a completed one the GPU time it took
- * and the Fast time it was charged.
+ * and the Fast time it was charged. For a model with a closed vocabulary, {@code ignoredWords} lists the prompt's
+ * words it has no token for.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobView(
@@ -43,7 +44,8 @@ public record JobView(
         String previewUrl,
         Integer rerenders,
         int ranks,
-        java.util.List<String> gang) {
+        java.util.List<String> gang,
+        java.util.List<String> ignoredWords) {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Timings(long submittedAtMillis, Long queueWaitMillis, Long processingMillis, Long totalMillis) {
@@ -86,6 +88,14 @@ public record JobView(
                 !job.state().isTerminal() && job.preview() != null
                         ? "/v1/jobs/" + job.id() + "/preview.png?v=" + job.preview().substring(0, 12) : null,
                 job.rerenders() == 0 ? null : job.rerenders(),
-                job.ranks(), job.gang());
+                job.ranks(), job.gang(), ignoredWords(job.spec()));
+    }
+
+    /** The prompt's words the version's closed vocabulary lacks ([] when none); absent for open-vocabulary models. */
+    public static java.util.List<String> ignoredWords(JobSpec spec) {
+        if (!dev.imagine.kernels.ModelRegistry.isTrained(spec.modelVersion())) {
+            return null;
+        }
+        return dev.imagine.kernels.ModelRegistry.ignoredWords(spec.modelVersion(), spec.prompt());
     }
 }

@@ -17,6 +17,8 @@ public record ModelNeeds(String version, int deviceMemoryMb, long gpuMillisPerJo
     private static final Map<String, ModelNeeds> DEFAULTS = Map.of(
             "v6", new ModelNeeds("v6", 16_384, 40_000, 8_000),
             "v8", new ModelNeeds("v8", 8_192, 12_000, 5_000),
+            // the trained 2.7 M-parameter pixel-space shapes model: 32x32 images, a grid in about a second
+            "v9", new ModelNeeds("v9", 1_024, 1_500, 1_000),
             // the 2x super-resolution net: a few convolutions, no transformer
             "upscaler", new ModelNeeds("upscaler", 2_048, 2_000, 1_000));
 

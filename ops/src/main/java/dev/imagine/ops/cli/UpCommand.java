@@ -39,7 +39,7 @@ public final class UpCommand implements Callable<Integer> {
     @Option(names = "--preset", defaultValue = "small", description = "Model preset: tiny or small (default ${DEFAULT-VALUE}).")
     String preset;
 
-    @Option(names = "--model", defaultValue = "v8", description = "Model version new slots load (default ${DEFAULT-VALUE}).")
+    @Option(names = "--model", defaultValue = "v9", description = "Model version new slots load (default ${DEFAULT-VALUE}).")
     String model;
 
     @Option(names = "--var", defaultValue = "var", description = "State directory (default ./${DEFAULT-VALUE}).")
