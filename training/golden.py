@@ -16,6 +16,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from imagine_train import export, procedural as P  # noqa: E402
 from imagine_train.model import Model  # noqa: E402
+from imagine_train.upscaler import Upscaler  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "kernels/src/main/resources/dev/imagine/kernels/models/v9"
@@ -49,13 +50,17 @@ def main():
         out = model.transformer(torch.cat([x, x]), torch.full((8,), t * 1000.0, dtype=torch.float64), yb, pb, padb)
         v = out[4:] + g * (out[:4] - out[4:])
         x = x - v / steps
+    expected = {"text_states": states, "first_forward": first, "final_pixels": x}
+    if (MODEL / "upscaler.safetensors").exists():
+        up = Upscaler()
+        up.load_state_dict(export.read_safetensors(MODEL / "upscaler.safetensors"))
+        expected["upscaled_pixels"] = up.double()(x)
     digest = hashlib.sha256((MODEL / "model.json").read_bytes()).hexdigest()
     meta = {"prompt": PROMPT, "steps": steps, "guidance": g, "modelJsonSha256": digest}
     export.write_safetensors(GOLDEN / "v9-inputs.safetensors", {
         "prompt_ids": torch.tensor(ids[0], dtype=torch.float32), "negative_ids": torch.tensor(ids[1], dtype=torch.float32),
         "noise": noise}, "F32", meta)
-    export.write_safetensors(GOLDEN / "v9-expected.safetensors", {
-        "text_states": states, "first_forward": first, "final_pixels": x}, "F32", meta)
+    export.write_safetensors(GOLDEN / "v9-expected.safetensors", expected, "F32", meta)
     print(f"wrote {GOLDEN}/v9-*.safetensors (torch {torch.__version__}, float64; model.json {digest[:12]})")
 
 

@@ -25,3 +25,4 @@ class Upscaler(nn.Module):
         h = F.silu(self.conv_1(h))
         h = F.silu(self.conv_2(h))
         return F.pixel_shuffle(self.conv_out(h), SCALE) + x.repeat_interleave(SCALE, 2).repeat_interleave(SCALE, 3)
+

@@ -107,4 +107,41 @@ class ImagineResourceTest {
         assertThat(job.get("progress")).isEqualTo(0.0);
         assertThat(client.target(url("/v1/jobs/" + id + "/grid.png")).request().header("Authorization", "Bearer " + key).get().getStatus()).isEqualTo(409);
     }
+
+    @Test
+    void wordsTheTrainedModelDoesNotKnowAreListedBackInTheSubmissionAndTheJob() {
+        Response accepted = client.target(url("/v1/imagine")).request().header("Authorization", "Bearer " + key)
+                .post(Entity.json(Map.of("prompt", "a red fox circle in the top left on a blue background --v 9")));
+        assertThat(accepted.getStatus()).isEqualTo(202);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> body = accepted.readEntity(Map.class);
+        assertThat(body.get("ignoredWords")).isEqualTo(java.util.List.of("fox"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> job = client.target(url("/v1/jobs/" + body.get("id"))).request()
+                .header("Authorization", "Bearer " + key).get(Map.class);
+        assertThat(job.get("ignoredWords")).isEqualTo(java.util.List.of("fox"));
+
+        Response known = client.target(url("/v1/imagine")).request().header("Authorization", "Bearer " + key)
+                .post(Entity.json(Map.of("prompt", "blue background, red circle, top left --v 9")));
+        assertThat(known.readEntity(Map.class).get("ignoredWords")).isEqualTo(java.util.List.of());
+        Response open = client.target(url("/v1/imagine")).request().header("Authorization", "Bearer " + key)
+                .post(Entity.json(Map.of("prompt", "a red fox in snow --v 8")));
+        assertThat(open.readEntity(Map.class)).doesNotContainKey("ignoredWords");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void modelsListsTheVersionsAndTheTrainedVocabulary() {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> models = client.target(url("/v1/models")).request().header("Authorization", "Bearer " + key)
+                .get(Map.class);
+        @SuppressWarnings("unchecked")
+        java.util.List<Map<String, Object>> list = (java.util.List<Map<String, Object>>) models.get("models");
+        assertThat(list).extracting(m -> m.get("version")).containsExactly("v6", "v8", "v9");
+        Map<String, Object> v9 = list.get(2);
+        assertThat(v9.get("trained")).isEqualTo(true);
+        assertThat(v9.get("imageSize")).isEqualTo(32);
+        assertThat((java.util.List<Object>) v9.get("vocabulary")).contains("red", "cross", "left", "background");
+        assertThat(client.target(url("/v1/models")).request().get().getStatus()).isEqualTo(401);
+    }
 }

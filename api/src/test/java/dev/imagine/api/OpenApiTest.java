@@ -33,7 +33,7 @@ class OpenApiTest {
     void everyResourceMethodIsDescribedAndNothingElse() throws Exception {
         Set<String> inCode = new TreeSet<>();
         for (String name : new String[] {"ImagineResource", "HistoryResource", "JobsResource", "EventsResource",
-                "ActionsResource", "MeResource", "ImagesResource", "HealthResource", "OpenApiResource"}) {
+                "ActionsResource", "MeResource", "ModelsResource", "ImagesResource", "HealthResource", "OpenApiResource"}) {
             collect(Resource.from(Class.forName(RESOURCES + name)), "", inCode);
         }
         Set<String> described = new TreeSet<>();

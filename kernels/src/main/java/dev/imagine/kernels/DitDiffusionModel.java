@@ -25,6 +25,8 @@ final class DitDiffusionModel implements DiffusionModel {
     private final TextEncoder textEncoder;
     private final DitNetwork network;
     private final LatentDecoder decoder;
+    /** Pixel space: the trained upscaler the grid is shown through, or null. */
+    private final PixelUpscaler upscaler;
 
     DitDiffusionModel(String version, ModelPreset preset, Sampler.Kind samplerKind, WeightSource source, TensorOps ops) {
         this(version, preset, preset.config(version, samplerKind), source, ops);
@@ -44,6 +46,7 @@ final class DitDiffusionModel implements DiffusionModel {
         this.textEncoder = new TextEncoder(source, config, ops);
         this.network = new DitNetwork(weights, ops);
         this.decoder = config.pixelSpace() ? null : new LatentDecoder(source, config, ops);
+        this.upscaler = config.displayScale() > 1 ? new PixelUpscaler(source, ops) : null;
     }
 
     @Override
@@ -122,16 +125,22 @@ final class DitDiffusionModel implements DiffusionModel {
         float[] x = sampleLatents(request, progress, token, gang);
         token.throwIfCancelled();
         if (gang != null && gang.rank() != 0) {
-            return new GeneratedGrid(new byte[0], 2 * plan.imageWidth(), 2 * plan.imageHeight(), plan.steps(),
+            int scale = upscaler == null ? 1 : config.displayScale();
+            return new GeneratedGrid(new byte[0], 2 * scale * plan.imageWidth(), 2 * scale * plan.imageHeight(), plan.steps(),
                     (System.nanoTime() - start) / 1_000_000, x);
         }
+        int scale = upscaler == null ? 1 : config.displayScale();
         int[][] images = new int[IMAGES][];
         for (int i = 0; i < IMAGES; i++) {
-            images[i] = decoder == null ? GridImage.pixels(x, i * perImage, lh, lw) : decoder.decode(x, i * perImage, lh, lw);
+            images[i] = decoder != null ? decoder.decode(x, i * perImage, lh, lw)
+                    : upscaler != null ? GridImage.pixels(upscaler.upscale(x, i * perImage, lh, lw), 0, scale * lh, scale * lw)
+                    : GridImage.pixels(x, i * perImage, lh, lw);
         }
-        byte[] png = GridImage.gridPng(images, plan.imageWidth(), plan.imageHeight());
+        int w = scale * plan.imageWidth();
+        int h = scale * plan.imageHeight();
+        byte[] png = GridImage.gridPng(images, w, h);
         long elapsed = (System.nanoTime() - start) / 1_000_000;
-        return new GeneratedGrid(png, 2 * plan.imageWidth(), 2 * plan.imageHeight(), plan.steps(), elapsed, x);
+        return new GeneratedGrid(png, 2 * w, 2 * h, plan.steps(), elapsed, x);
     }
 
     /**

@@ -19,11 +19,14 @@ import java.util.List;
  * @param decoderChannels the VAE decoder's widths, or null in pixel space
  * @param pooledText     whether the mean of the text states (y_embedder.pooled_proj) joins the timestep conditioning
  * @param guidance       classifier-free guidance at the default --stylize 100
+ * @param displayScale   how much larger than rendered the grid shows each image: 1, or the trained upscaler's
+ *                       factor when the model directory has one (upscaler.safetensors)
  */
 public record ModelConfig(String version, int hiddenSize, int heads, int depth, int mlpRatio, int patch,
                           int imageChannels, int latentScale, int[] decoderChannels, int textHidden, int textHeads,
                           int textLayers, Tokenizer tokenizer, boolean pooledText, Sampler.Kind sampler,
-                          int pixelsPerImage, int baseSteps, int previewEverySteps, float guidance) {
+                          int pixelsPerImage, int baseSteps, int previewEverySteps, float guidance,
+                          int displayScale) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -100,7 +103,8 @@ public record ModelConfig(String version, int hiddenSize, int heads, int depth, 
                 f.integer("mlpRatio"), f.integer("patch"), f.integer("imageChannels"), 1, null, f.integer("textHidden"),
                 f.integer("textHeads"), f.integer("textLayers"), tokenizer, n.path("pooledText").asBoolean(false),
                 sampler, side * side, f.integer("steps"), f.integer("previewEverySteps"),
-                (float) n.path("guidance").asDouble(4.5));
+                (float) n.path("guidance").asDouble(4.5),
+                Files.isRegularFile(modelJson.resolveSibling(PixelUpscaler.COMPONENT + ".safetensors")) ? PixelUpscaler.SCALE : 1);
     }
 
     private record Fields(JsonNode node, Path file) {

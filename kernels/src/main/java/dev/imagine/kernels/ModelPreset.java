@@ -89,7 +89,7 @@ public enum ModelPreset {
     public ModelConfig config(String version, Sampler.Kind sampler) {
         return new ModelConfig(version, hiddenSize, heads, depth, MLP_RATIO, 2, 4, 8, decoderChannels.clone(),
                 textHidden, textHeads, textLayers, BpeTokenizer.standard(), false, sampler, pixelsPerImage, baseSteps,
-                previewEverySteps, 4.5f);
+                previewEverySteps, 4.5f, 1);
     }
 
     /** Decoder widths: after the input conv and after each of the three 2x upsample stages. */

@@ -73,38 +73,53 @@ public final class ModelStore {
         return "/dev/imagine/kernels/models/" + version + "/" + file;
     }
 
-    /** The files of a trained version, as the jar ships them. */
-    static final java.util.List<String> TRAINED_FILES = java.util.List.of("model.json", "transformer.safetensors",
-            "text_encoder.safetensors");
+    /** The files of a trained version, as the jar ships them (model.json last: it is what marks a whole model). */
+    static final java.util.List<String> TRAINED_FILES = java.util.List.of("transformer.safetensors",
+            "text_encoder.safetensors", "upscaler.safetensors", "model.json");
+    /** A trained version may ship without this one (its grid is then shown at the size it renders). */
+    private static final String OPTIONAL = "upscaler.safetensors";
 
     /**
-     * A trained version's directory {@code <root>/<version>/}, unpacked from the jar when missing or when the jar's
-     * model.json differs from the one there (new weights shipped): the files land under a temporary name and are
-     * renamed into place, model.json last, so a reader never sees half a model.
+     * A trained version's directory {@code <root>/<version>/}, unpacked from the jar: each file that is missing
+     * there or differs from the jar's (new weights shipped) lands under a temporary name and is renamed into place,
+     * model.json last, so a reader never sees half a model.
      */
     public Path ensureTrained(String version) {
         Path dir = root.resolve(version);
         synchronized (GENERATING) {
-            byte[] shipped = resource(trainedResource(version, "model.json"));
             try {
-                Path json = dir.resolve("model.json");
-                if (Files.isRegularFile(json) && java.util.Arrays.equals(Files.readAllBytes(json), shipped)) {
-                    return dir;
-                }
                 Files.createDirectories(dir);
                 for (String file : TRAINED_FILES) {
-                    byte[] bytes = file.equals("model.json") ? shipped : resource(trainedResource(version, file));
+                    byte[] shipped = file.equals(OPTIONAL) ? optionalResource(trainedResource(version, file))
+                            : resource(trainedResource(version, file));
+                    Path target = dir.resolve(file);
+                    if (shipped == null) {
+                        Files.deleteIfExists(target);
+                        continue;
+                    }
+                    if (Files.isRegularFile(target) && Files.size(target) == shipped.length
+                            && java.util.Arrays.equals(Files.readAllBytes(target), shipped)) {
+                        continue;
+                    }
                     Path tmp = dir.resolve(file + ".tmp-" + ProcessHandle.current().pid());
-                    Files.write(tmp, bytes);
-                    Files.move(tmp, dir.resolve(file), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    Files.write(tmp, shipped);
+                    Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                             java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                    LOG.info("Unpacked {} of the trained model {} into {}", file, version, dir);
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot unpack model " + version + " into " + dir + ": " + e.getMessage(), e);
             }
-            LOG.info("Unpacked the trained model {} into {}", version, dir);
         }
         return dir;
+    }
+
+    private static byte[] optionalResource(String name) {
+        try (java.io.InputStream in = ModelStore.class.getResourceAsStream(name)) {
+            return in == null ? null : in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static byte[] resource(String name) {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The shipped v9 weights in the Java engine against the training framework (training/golden.py: the same f16
  * weights in torch, float64): token ids, text states, one CFG forward and the image after the default 20 Euler
- * steps with guidance. Bounds: 1e-4 of the largest magnitude for states and the forward; every pixel of the
+ * steps with guidance, and those images through the trained x4 upscaler. Bounds: 1e-4 of the largest magnitude for states and the forward; every pixel of the
  * sampled images within one 8-bit level (max |Δ| ≤ 1/255 of the range).
  */
 class TrainedGoldenTest {
@@ -77,6 +77,19 @@ class TrainedGoldenTest {
                 worst = Math.max(worst, Math.abs(level(x[i]) - level(want[i])));
             }
             assertThat(worst).as("largest 8-bit difference of the sampled images").isLessThanOrEqualTo(1);
+
+            assertThat(config.displayScale()).as("the grid is shown through the trained upscaler").isEqualTo(4);
+            PixelUpscaler upscaler = new PixelUpscaler(weights, ops);
+            float[] upWant = expected.floats("upscaled_pixels");
+            int per = 3 * side * side;
+            int upWorst = 0;
+            for (int i = 0; i < 4; i++) {
+                float[] up = upscaler.upscale(x, i * per, side, side);
+                for (int j = 0; j < up.length; j++) {
+                    upWorst = Math.max(upWorst, Math.abs(level(up[j]) - level(upWant[i * up.length + j])));
+                }
+            }
+            assertThat(upWorst).as("largest 8-bit difference of the upscaled images").isLessThanOrEqualTo(1);
         }
     }
 

@@ -134,7 +134,8 @@ function parse(block) {
 }
 
 async function show(job) {
-  $("state").textContent = job.state + (job.note ? " (" + job.note + ")" : "");
+  $("state").textContent = job.state + (job.note ? " (" + job.note + ")" : "")
+    + (job.ignoredWords && job.ignoredWords.length ? " · words the model does not know: " + job.ignoredWords.join(", ") : "");
   $("state").dataset.state = job.state;
   $("progress").value = job.progress || 0;
   $("percent").textContent = Math.round(100 * (job.progress || 0)) + "%";

@@ -17,6 +17,7 @@ class ModelsListCommandTest {
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).containsPattern("v6\\s+V6\\s+0\\s+0\\s+\\d+\\s+in this build")
                 .containsPattern("v8\\s+V8\\s+1\\s+1\\s+\\d+\\s+in this build")
+                .containsPattern("v9\\s+V9\\s+0\\s+0\\s+\\d+\\s+in this build")
                 .containsPattern("upscaler\\s+UPSCALER\\s+0\\s+0\\s+\\d+\\s+in this build");
     }
 
@@ -24,6 +25,6 @@ class ModelsListCommandTest {
     void json() throws Exception {
         JsonNode models = new ObjectMapper().readTree(CliRun.run("models", "list", "--zk", CliSystem.zk(), "--json").out());
 
-        assertThat(models).extracting(m -> m.path("version").asText()).containsExactly("upscaler", "v6", "v8");
+        assertThat(models).extracting(m -> m.path("version").asText()).containsExactly("upscaler", "v6", "v8", "v9");
     }
 }
