@@ -23,7 +23,6 @@ def nearest(rgb, exclude=None):
 
 def template(shape, side, x0, y0, x1, y1):
     """The shape's mask over the box [x0, x1) x [y0, y1), in a side x side image."""
-    s = P.Scene("black", "white", shape, "center", size=1.0)
     w, h = max(1, x1 - x0), max(1, y1 - y0)
     n = max(w, h)
     c = (np.arange(n) + 0.5) / n - 0.5
@@ -46,7 +45,6 @@ def template(shape, side, x0, y0, x1, y1):
     ys, xs = ys + oy, xs + ox
     keep = (ys >= 0) & (ys < side) & (xs >= 0) & (xs < side)
     out[ys[keep], xs[keep]] = True
-    del s
     return out
 
 

@@ -57,6 +57,8 @@ def encode(text):
     return ids, ignored
 
 
+# The first form stands twice (it is the README's, drawn twice as often); v9 was trained with this list as it is,
+# so it stays, for the same seed and command to reproduce the run.
 TEMPLATES = [
     "a {oc} {sh} in the {pos} on a {bg} background",
     "a {oc} {sh} on a {bg} background in the {pos}",

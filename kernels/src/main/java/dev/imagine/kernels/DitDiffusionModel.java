@@ -125,11 +125,11 @@ final class DitDiffusionModel implements DiffusionModel {
         float[] x = sampleLatents(request, progress, token, gang);
         token.throwIfCancelled();
         if (gang != null && gang.rank() != 0) {
-            int scale = upscaler == null ? 1 : config.displayScale();
+            int scale = displayScale();
             return new GeneratedGrid(new byte[0], 2 * scale * plan.imageWidth(), 2 * scale * plan.imageHeight(), plan.steps(),
                     (System.nanoTime() - start) / 1_000_000, x);
         }
-        int scale = upscaler == null ? 1 : config.displayScale();
+        int scale = displayScale();
         int[][] images = new int[IMAGES][];
         for (int i = 0; i < IMAGES; i++) {
             images[i] = decoder != null ? decoder.decode(x, i * perImage, lh, lw)
@@ -194,6 +194,11 @@ final class DitDiffusionModel implements DiffusionModel {
             listener.onStep(step - first, sampler.steps() - first, preview ? preview(x0, lh, lw) : null);
         }
         return x;
+    }
+
+    /** How much larger than rendered the grid shows each image. */
+    private int displayScale() {
+        return upscaler == null ? 1 : config.displayScale();
     }
 
     private byte[] preview(float[] x0, int h, int w) {

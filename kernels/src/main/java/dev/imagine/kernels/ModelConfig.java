@@ -73,23 +73,29 @@ public record ModelConfig(String version, int hiddenSize, int heads, int depth, 
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read " + modelJson + ": " + e.getMessage(), e);
         }
-        Fields f = new Fields(n, modelJson);
+        boolean upscaler = Files.isRegularFile(modelJson.resolveSibling(PixelUpscaler.COMPONENT + ".safetensors"));
+        return parse(n, modelJson.toString(), upscaler ? PixelUpscaler.SCALE : 1);
+    }
+
+    /** As {@link #read}, from an already parsed model.json; {@code source} names it in errors. */
+    static ModelConfig parse(JsonNode n, String source, int displayScale) {
+        Fields f = new Fields(n, source);
         if (!"none".equals(f.text("decoder"))) {
-            throw new IllegalArgumentException(modelJson + ": only pixel-space checkpoints (decoder \"none\") load from"
+            throw new IllegalArgumentException(source + ": only pixel-space checkpoints (decoder \"none\") load from"
                     + " model.json; the VAE presets are generated");
         }
         if (!"words".equals(f.text("tokenizer"))) {
-            throw new IllegalArgumentException(modelJson + ": tokenizer must be \"words\" (a closed vocabulary)");
+            throw new IllegalArgumentException(source + ": tokenizer must be \"words\" (a closed vocabulary)");
         }
         List<String> words = new ArrayList<>();
         JsonNode vocab = n.get("vocabulary");
         if (vocab == null || !vocab.isArray() || vocab.isEmpty()) {
-            throw new IllegalArgumentException(modelJson + ": vocabulary must be a non-empty list of words");
+            throw new IllegalArgumentException(source + ": vocabulary must be a non-empty list of words");
         }
         vocab.forEach(w -> words.add(w.asText()));
         WordTokenizer tokenizer = new WordTokenizer(words, f.integer("maxTokens"));
         if (n.has("vocabSize") && f.integer("vocabSize") != tokenizer.vocabSize()) {
-            throw new IllegalArgumentException(modelJson + ": vocabSize " + f.integer("vocabSize") + " but "
+            throw new IllegalArgumentException(source + ": vocabSize " + f.integer("vocabSize") + " but "
                     + words.size() + " words give " + tokenizer.vocabSize());
         }
         int side = f.integer("imageSize");
@@ -97,17 +103,16 @@ public record ModelConfig(String version, int hiddenSize, int heads, int depth, 
         try {
             sampler = Sampler.Kind.valueOf(f.text("sampler"));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(modelJson + ": unknown sampler " + f.text("sampler"), e);
+            throw new IllegalArgumentException(source + ": unknown sampler " + f.text("sampler"), e);
         }
         return new ModelConfig(f.text("version"), f.integer("hidden"), f.integer("heads"), f.integer("depth"),
                 f.integer("mlpRatio"), f.integer("patch"), f.integer("imageChannels"), 1, null, f.integer("textHidden"),
                 f.integer("textHeads"), f.integer("textLayers"), tokenizer, n.path("pooledText").asBoolean(false),
                 sampler, side * side, f.integer("steps"), f.integer("previewEverySteps"),
-                (float) n.path("guidance").asDouble(4.5),
-                Files.isRegularFile(modelJson.resolveSibling(PixelUpscaler.COMPONENT + ".safetensors")) ? PixelUpscaler.SCALE : 1);
+                (float) n.path("guidance").asDouble(4.5), displayScale);
     }
 
-    private record Fields(JsonNode node, Path file) {
+    private record Fields(JsonNode node, String file) {
         int integer(String name) {
             JsonNode v = node.get(name);
             if (v == null || !v.canConvertToInt() || v.asInt() <= 0) {

@@ -97,15 +97,7 @@ public final class ModelRegistry {
 
     /** A trained version's model.json as shipped (shapes, vocabulary, training record); empty for generated ones. */
     public static java.util.Optional<com.fasterxml.jackson.databind.JsonNode> describe(String version) {
-        if (!isTrained(version)) {
-            return java.util.Optional.empty();
-        }
-        try (java.io.InputStream in = ModelRegistry.class.getResourceAsStream(ModelStore.trainedResource(version, "model.json"))) {
-            return in == null ? java.util.Optional.empty()
-                    : java.util.Optional.of(new com.fasterxml.jackson.databind.ObjectMapper().readTree(in));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return isTrained(version) ? java.util.Optional.ofNullable(Shipped.JSON) : java.util.Optional.empty();
     }
 
     /** The words of the prompt a version's text encoder has no token for (v9's closed vocabulary); empty otherwise. */
@@ -113,17 +105,23 @@ public final class ModelRegistry {
         return vocabulary(version).map(words -> words.ignoredWords(prompt)).orElse(java.util.List.of());
     }
 
-    /** A trained version's word tokenizer, read once from its shipped model.json. */
+    /** A trained version's word tokenizer, as its shipped model.json defines it. */
     public static java.util.Optional<WordTokenizer> vocabulary(String version) {
-        return isTrained(version) ? java.util.Optional.ofNullable(Vocabulary.TRAINED) : java.util.Optional.empty();
+        return describe(version).map(json -> (WordTokenizer) Shipped.CONFIG.tokenizer());
     }
 
-    private static final class Vocabulary {
-        static final WordTokenizer TRAINED = describe(ModelRegistry.TRAINED).map(json -> {
-            java.util.List<String> words = new java.util.ArrayList<>();
-            json.path("vocabulary").forEach(w -> words.add(w.asText()));
-            return new WordTokenizer(words, json.path("maxTokens").asInt(24));
-        }).orElse(null);
+    /** The trained version's shipped model.json, read and parsed once (the API asks per request). */
+    private static final class Shipped {
+        static final com.fasterxml.jackson.databind.JsonNode JSON = read();
+        static final ModelConfig CONFIG = JSON == null ? null : ModelConfig.parse(JSON, "the jar's " + TRAINED + " model.json", 1);
+
+        private static com.fasterxml.jackson.databind.JsonNode read() {
+            try (java.io.InputStream in = ModelRegistry.class.getResourceAsStream(ModelStore.trainedResource(TRAINED, "model.json"))) {
+                return in == null ? null : new com.fasterxml.jackson.databind.ObjectMapper().readTree(in);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
     }
 
     static Sampler.Kind sampler(String version) {

@@ -123,14 +123,11 @@ public final class ModelStore {
     }
 
     private static byte[] resource(String name) {
-        try (java.io.InputStream in = ModelStore.class.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException("the kernels jar has no " + name + " (train it: training/train.sh)");
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        byte[] bytes = optionalResource(name);
+        if (bytes == null) {
+            throw new IllegalStateException("the kernels jar has no " + name + " (train it: training/train.sh)");
         }
+        return bytes;
     }
 
     public Path ensureUpscaler() {

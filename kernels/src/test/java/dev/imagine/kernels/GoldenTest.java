@@ -95,7 +95,8 @@ class GoldenTest {
         }
     }
 
-    private static void assertClose(String what, float[] expected, float[] actual, double tolerance) {
+    /** The worst |expected − actual| relative to the largest expected magnitude is at most {@code tolerance}. */
+    static void assertClose(String what, float[] expected, float[] actual, double tolerance) {
         assertThat(actual).as(what + " length").hasSize(expected.length);
         double scale = 1e-6;
         for (float e : expected) {

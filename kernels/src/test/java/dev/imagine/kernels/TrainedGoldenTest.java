@@ -41,7 +41,7 @@ class TrainedGoldenTest {
 
             TextEncoder encoder = new TextEncoder(weights, config, ops);
             TextEncoder.Encoded text = encoder.encode(prompt, "");
-            assertClose("text states", expected.floats("text_states"), text.states(), 1e-4);
+            GoldenTest.assertClose("text states", expected.floats("text_states"), text.states(), 1e-4);
 
             DitNetwork network = new DitNetwork(new DitWeights(weights, config, config.depth(), ops), ops);
             int side = (int) Math.round(Math.sqrt(config.pixelsPerImage()));
@@ -52,7 +52,7 @@ class TrainedGoldenTest {
             System.arraycopy(noise, 0, batch, 0, noise.length);
             System.arraycopy(noise, 0, batch, noise.length, noise.length);
             network.forward(ws, batch, 1000.0, out);
-            assertClose("one CFG forward at t = 1000", expected.floats("first_forward"), out, 1e-4);
+            GoldenTest.assertClose("one CFG forward at t = 1000", expected.floats("first_forward"), out, 1e-4);
 
             int steps = Integer.parseInt(inputs.metadata().get("steps"));
             float g = FlagMapping.guidanceScale(100, config.guidance());
@@ -103,18 +103,5 @@ class TrainedGoldenTest {
             out[i] = Math.round(f[i]);
         }
         return out;
-    }
-
-    private static void assertClose(String what, float[] expected, float[] actual, double tolerance) {
-        assertThat(actual).as(what + " length").hasSize(expected.length);
-        double scale = 1e-6;
-        for (float e : expected) {
-            scale = Math.max(scale, Math.abs(e));
-        }
-        double worst = 0;
-        for (int i = 0; i < expected.length; i++) {
-            worst = Math.max(worst, Math.abs(expected[i] - actual[i]));
-        }
-        assertThat(worst / scale).as(what + ": worst relative difference").isLessThanOrEqualTo(tolerance);
     }
 }

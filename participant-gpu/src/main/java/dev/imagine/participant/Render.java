@@ -113,8 +113,10 @@ abstract class Render {
                 return true;
             }
             SamplingPlan plan = model.plan(request);
-            int tokens = (plan.imageWidth() / 16) * (plan.imageHeight() / 16);
-            return model.preset().heads() % ranks == 0 && tokens >= ranks;
+            dev.imagine.kernels.ModelConfig config = model.config();
+            int side = config.sideMultiple();
+            int tokens = (plan.imageWidth() / side) * (plan.imageHeight() / side);
+            return config.heads() % ranks == 0 && tokens >= ranks;
         }
 
         @Override

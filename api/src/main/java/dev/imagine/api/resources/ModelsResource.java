@@ -34,9 +34,7 @@ public final class ModelsResource {
             m.put("trained", ModelRegistry.isTrained(version));
             ModelRegistry.describe(version).ifPresent(json -> {
                 m.put("imageSize", json.path("imageSize").asInt());
-                List<String> words = new ArrayList<>();
-                json.path("vocabulary").forEach(w -> words.add(w.asText()));
-                m.put("vocabulary", words);
+                m.put("vocabulary", ModelRegistry.vocabulary(version).orElseThrow().words());
                 m.put("training", json.path("training"));
             });
             models.add(m);

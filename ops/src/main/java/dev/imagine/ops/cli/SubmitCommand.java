@@ -52,6 +52,11 @@ public final class SubmitCommand implements Callable<Integer> {
         JsonNode accepted = client.submit(String.join(" ", prompt), mode);
         String id = accepted.path("id").asText();
         console.printf("Submitted job %s (seed %d)%n", id, accepted.path("seed").asLong());
+        java.util.List<String> ignored = new java.util.ArrayList<>();
+        accepted.path("ignoredWords").forEach(w -> ignored.add(w.asText()));
+        if (!ignored.isEmpty()) {
+            console.printf("The model does not know these words and ignores them: %s%n", String.join(", ", ignored));
+        }
         console.flush();
         if (noFollow) {
             return 0;
