@@ -1,19 +1,21 @@
 package dev.imagine.kernels.cpu;
 
 /**
- * out[m][n] = a[m][k] · w + bias over a grid of output tiles (up to {@value #ROW_BLOCK} rows by
- * {@value #PANELS_PER_TILE} panels), each computed whole by one thread: panels outer, row groups inner,
- * so a panel (k x 32 floats) stays in L2 while the tile's A rows (also L2-resident) stream past it.
- * Large tiles matter on two cores: each tile reads its A rows and panels once from L3 or memory (about
- * 40 FLOPs per byte; 48-row, 4-panel tiles left two cores ~15% short, memory-bound). Slicing k to keep a
- * panel slice in L1 (GotoBLAS' kc) measured slower here: the C tile reloads cost more than L1 saved.
+ * out[m][n] = a[m][k] · w + bias over a grid of output tiles (a row block by up to {@value #PANELS_PER_TILE}
+ * panels), each computed whole by one thread: panels outer, micro-tiles of rows inner, so a panel (k x 32 floats)
+ * stays in L2 while the tile's A rows (also L2-resident) stream past it. The micro-tile and the row block come
+ * from the CPU ({@link MatmulTiling}). Large tiles matter on two cores: each tile reads its A rows and panels once
+ * from L3 or memory (about 40 FLOPs per byte; small tiles left two cores ~15% short, memory-bound). Slicing k to
+ * keep a panel slice in L1 (GotoBLAS' kc) and packing A k-major measured slower here: C2 keeps the range checks
+ * of the packed reads, and the C tile reloads cost more than L1 saved.
  *
  * <p>Determinism: every element is one FMA chain over k = 0 .. k-1 in order, started from the bias,
- * however the grid falls; the grid may follow the thread count (smaller tiles when there are few
+ * however the grid falls; the grid may follow the thread count and the CPU (smaller tiles when there are few
  * rows or panels), the bits do not.
  */
 final class MatmulJob implements WorkerPool.Task {
-    static final int ROW_BLOCK = 16 * MicroKernel.MR;
+    static final MatmulTiling TILING = MatmulTiling.HOST;
+    static final int MR = TILING.microRows();
     static final int PANELS_PER_TILE = 12;
     /** Below this many multiply-adds the call runs on the calling thread. */
     static final long PARALLEL_MIN_MACS = 1L << 18;
@@ -33,7 +35,7 @@ final class MatmulJob implements WorkerPool.Task {
 
     MatmulJob(WorkerPool pool) {
         this.pool = pool;
-        this.edge = new float[pool.threads()][MicroKernel.MR * MicroKernel.NR];
+        this.edge = new float[pool.threads()][MR * MicroKernel.NR];
     }
 
     void run(float[] a, int m, PackedWeight w, float[] bias, float[] out) {
@@ -52,7 +54,7 @@ final class MatmulJob implements WorkerPool.Task {
         this.bias = bias;
         this.out = out;
         boolean parallel = (long) m * k * n >= PARALLEL_MIN_MACS && pool.threads() > 1;
-        grid(m, w.panelCount(), parallel ? pool.threads() : 1);
+        grid(m, k, w.panelCount(), parallel ? pool.threads() : 1);
         try {
             int tiles = rowBlocks * panelBlocks;
             pool.run(tiles, this, parallel);
@@ -65,14 +67,14 @@ final class MatmulJob implements WorkerPool.Task {
     }
 
     /** Full-size tiles, narrowed (panels first, then rows) until every thread has about 3 tiles. */
-    private void grid(int m, int panels, int threads) {
-        rowBlock = ROW_BLOCK;
+    private void grid(int m, int k, int panels, int threads) {
+        rowBlock = TILING.rowBlock(k);
         panelsPerTile = PANELS_PER_TILE;
-        while (tiles(m, panels) < 3 * threads && (panelsPerTile > 1 || rowBlock > MicroKernel.MR)) {
+        while (tiles(m, panels) < 3 * threads && (panelsPerTile > 1 || rowBlock > MR)) {
             if (panelsPerTile > 1) {
                 panelsPerTile = (panelsPerTile + 1) / 2;
             } else {
-                rowBlock = Math.max(MicroKernel.MR, rowBlock / 2 / MicroKernel.MR * MicroKernel.MR);
+                rowBlock = Math.max(MR, rowBlock / 2 / MR * MR);
             }
         }
         rowBlocks = (m + rowBlock - 1) / rowBlock;
@@ -85,34 +87,44 @@ final class MatmulJob implements WorkerPool.Task {
 
     @Override
     public void run(int tile, int worker) {
-        int k = w.rows();
-        int n = w.cols();
-        int nr = MicroKernel.NR;
         int r0 = (tile / panelBlocks) * rowBlock;
         int r1 = Math.min(m, r0 + rowBlock);
         int p0 = (tile % panelBlocks) * panelsPerTile;
         int p1 = Math.min(w.panelCount(), p0 + panelsPerTile);
+        int k = w.rows();
+        int n = w.cols();
+        int nr = MicroKernel.NR;
         float[] panels = w.panels();
         for (int p = p0; p < p1; p++) {
             int j0 = p * nr;
             int cols = Math.min(nr, n - j0);
             int bOff = w.panelOffset(p);
-            for (int r = r0; r < r1; r += MicroKernel.MR) {
-                int rows = Math.min(MicroKernel.MR, r1 - r);
+            for (int r = r0; r < r1; r += MR) {
+                int rows = Math.min(MR, r1 - r);
                 if (cols == nr) {
                     // The chain starts from the bias row (or zeros), read with row stride 0.
-                    MicroKernel.panel(a, r * k, k, rows, panels, bOff, k, out, r * n + j0, n,
+                    panel(a, r * k, k, rows, panels, bOff, k, out, r * n + j0, n,
                             bias == null ? MicroKernel.ZERO : bias, bias == null ? 0 : j0, 0);
                 } else {
                     // Last, narrower panel: a full-width scratch tile, the valid columns copied out.
                     float[] t = edge[worker];
                     fill(t, 0, nr, rows, cols, bias, j0);
-                    MicroKernel.panel(a, r * k, k, rows, panels, bOff, k, t, 0, nr, t, 0, nr);
+                    panel(a, r * k, k, rows, panels, bOff, k, t, 0, nr, t, 0, nr);
                     for (int i = 0; i < rows; i++) {
                         System.arraycopy(t, i * nr, out, (r + i) * n + j0, cols);
                     }
                 }
             }
+        }
+    }
+
+    /** The CPU's micro-tile; MR is a constant, so C2 keeps one branch. */
+    private static void panel(float[] a, int aOff, int lda, int rows, float[] b, int bOff, int kLen,
+            float[] c, int cOff, int ldc, float[] init, int initOff, int initLd) {
+        if (MR == TallMicroKernel.MR) {
+            TallMicroKernel.panel(a, aOff, lda, rows, b, bOff, kLen, c, cOff, ldc, init, initOff, initLd);
+        } else {
+            MicroKernel.panel(a, aOff, lda, rows, b, bOff, kLen, c, cOff, ldc, init, initOff, initLd);
         }
     }
 

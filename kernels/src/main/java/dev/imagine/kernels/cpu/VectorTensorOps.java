@@ -38,7 +38,7 @@ public final class VectorTensorOps implements TensorOps {
         this.conv = new Conv3x3Job(pool);
         this.upsample = new UpsampleJob(pool);
         this.mode = new ExecutionMode("cpu", true, pool.threads(), describeSpecies() + ", FMA, "
-                + MicroKernel.MR + "x" + MicroKernel.NR + " matmul tile");
+                + MatmulJob.TILING.describe());
     }
 
     /** e.g. "Vector API 512-bit (16 floats)". */

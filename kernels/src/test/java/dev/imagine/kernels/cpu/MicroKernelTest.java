@@ -28,4 +28,36 @@ class MicroKernelTest {
             assertThat(actual).as("rows %d, accumulating", rows).containsExactly(expected);
         }
     }
+
+    /**
+     * The 14-row tile must give the 6-row tile's bits for every row count (rows past the valid ones repeat the
+     * last, as the 6-row tile does): which one runs is the CPU's choice, the grid may not depend on it.
+     */
+    @Test
+    void tallPanelMatchesTheSixRowPanelBitForBit() {
+        int k = 53;
+        int lda = 59;
+        int ldc = NR + 7;
+        int mr = TallMicroKernel.MR;
+        float[] a = new SplitMix64(4).gaussians(mr * lda + 3, 1.0);
+        float[] b = new SplitMix64(5).gaussians(k * NR + 1, 1.0);
+        float[] bias = new SplitMix64(6).gaussians(NR, 1.0);
+        for (int rows = 1; rows <= mr; rows++) {
+            float[] expected = new float[mr * ldc + 3];
+            float[] actual = new float[expected.length];
+            for (int r = 0; r < rows; r += MicroKernel.MR) {
+                MicroKernel.panel(a, 3 + r * lda, lda, Math.min(MicroKernel.MR, rows - r), b, 1, k, expected,
+                        3 + r * ldc, ldc, bias, 0, 0);
+            }
+            TallMicroKernel.panel(a, 3, lda, rows, b, 1, k, actual, 3, ldc, bias, 0, 0);
+            assertThat(actual).as("rows %d, from bias", rows).containsExactly(expected);
+            for (int r = 0; r < rows; r += MicroKernel.MR) {
+                int off = 3 + r * ldc;
+                MicroKernel.panel(a, 3 + r * lda, lda, Math.min(MicroKernel.MR, rows - r), b, 1, k, expected,
+                        off, ldc, expected, off, ldc);
+            }
+            TallMicroKernel.panel(a, 3, lda, rows, b, 1, k, actual, 3, ldc, actual, 3, ldc);
+            assertThat(actual).as("rows %d, accumulating", rows).containsExactly(expected);
+        }
+    }
 }
