@@ -11,9 +11,8 @@ import java.util.Map;
 
 /**
  * Times DiT steps (one step = one batch-8 forward: four images, cond and uncond) and counts FLOPs per
- * grid, for {@code imagine bench kernels}. XL is timed on a partial network: a forward with 2 and with 4
- * blocks gives the per-block time, scaled to 28 blocks; holding all of DiT-XL/2's 675 M weights (twice,
- * raw and packed) is not needed to know its step time.
+ * grid, for {@code imagine bench kernels}. XL is timed whole (all 28 blocks, each with its own weights: 3.3 GB of
+ * packed floats with the cross-attention) and per block (a 4-block forward less a 2-block one).
  */
 public final class DitStepBench {
     private static final int BATCH = 8;
@@ -35,22 +34,34 @@ public final class DitStepBench {
         }
     }
 
-    /** Median ms of one XL step at 256x256 (32x32 latent, 256 tokens), scaled from 2- and 4-block forwards. */
-    public static double xl256StepMillis(TensorOps ops, int iterations) {
-        return xl256(ops, iterations).stepMillis();
-    }
+    /**
+     * One XL block's time at a latent side (32: 256 tokens, 64: 1,024), taken as half the difference between a
+     * 4-block and a 2-block forward on the same weights, so the embedders and the final layer cancel out. Built and
+     * warmed once; each {@link #blockMillis()} runs one forward of each, for rounds that alternate with a peer's.
+     */
+    public static final class XlBlockProbe {
+        private final Runnable two;
+        private final Runnable four;
 
-    /** One XL step at 256 tokens and the one block in it, from 2- and 4-block forwards. */
-    public static XlTiming xl256(TensorOps ops, int iterations) {
-        GeneratedWeights weights = new GeneratedWeights(ModelStore.seedFor("v8", ModelPreset.XL));
-        double two = stepMillis(weights, ModelPreset.XL, 2, 32, ops, iterations);
-        double four = stepMillis(weights, ModelPreset.XL, 4, 32, ops, iterations);
-        double perBlock = Math.max(0, (four - two) / 2);
-        return new XlTiming(two + (ModelPreset.XL.depth() - 2) * perBlock, perBlock);
-    }
+        public XlBlockProbe(TensorOps ops, int latent) {
+            two = xlForward(2, latent, ops, null);
+            four = xlForward(4, latent, ops, null);
+            // Warm up until the JIT has compiled the Vector API kernels (C2 needs thousands of calls of each op).
+            long warmUntil = System.nanoTime() + WARM_UP_NANOS;
+            for (int i = 0; i < 3 || System.nanoTime() < warmUntil; i++) {
+                two.run();
+                four.run();
+            }
+        }
 
-    /** Median milliseconds of a whole (28-block) XL step and of one block of it. */
-    public record XlTiming(double stepMillis, double blockMillis) {
+        public double blockMillis() {
+            long t0 = System.nanoTime();
+            two.run();
+            long t1 = System.nanoTime();
+            four.run();
+            long t2 = System.nanoTime();
+            return Math.max(0, ((t2 - t1) - (t1 - t0)) / 2e6);
+        }
     }
 
     /**

@@ -114,6 +114,25 @@ public final class KernelBench {
         return out;
     }
 
+    /**
+     * The bench's matmul ({@value #M}x{@value #K}x{@value #N}, the shape the NumPy and PyTorch peers multiply) on
+     * {@code ops}, ready to be timed in rounds that alternate with a peer's: {@code gflops(calls)} runs it that many
+     * times and returns the rate.
+     */
+    public static java.util.function.IntToDoubleFunction matmulProbe(TensorOps ops) {
+        float[] a = new SplitMix64(1).gaussians(M * K, 1.0);
+        Weight w = ops.prepare(new SplitMix64(2).gaussians(K * N, 1.0), K, N);
+        float[] bias = new SplitMix64(3).gaussians(N, 1.0);
+        float[] c = new float[M * N];
+        return calls -> {
+            long start = System.nanoTime();
+            for (int i = 0; i < calls; i++) {
+                ops.matmul(a, M, w, bias, c);
+            }
+            return 2.0 * M * K * N * calls / (System.nanoTime() - start);
+        };
+    }
+
     /** A timed call; one that measures itself (the FMA team) returns its GFLOP/s, others NaN. */
     private interface Call {
         double run();

@@ -5,9 +5,11 @@ import dev.imagine.kernels.ops.Weight;
 /**
  * A weight [k][n] repacked into column panels of {@link MicroKernel#NR} floats: panel p holds columns
  * [p * NR, p * NR + NR) as k consecutive rows of NR floats (zero beyond n), so the micro-kernel streams
- * one contiguous block per panel. Immutable once built.
+ * one contiguous block per panel. Immutable once built. The row-major matrix it came from is not kept (a model's
+ * weights would take twice the memory: DiT-XL/2 with cross-attention holds 3.3 GB of them); {@link #original()}
+ * unpacks a copy for the reference paths.
  */
-record PackedWeight(float[] original, int rows, int cols, float[] panels, int panelCount) implements Weight {
+record PackedWeight(int rows, int cols, float[] panels, int panelCount) implements Weight {
 
     static PackedWeight pack(float[] w, int k, int n) {
         if (k < 1 || n < 1) {
@@ -28,7 +30,22 @@ record PackedWeight(float[] original, int rows, int cols, float[] panels, int pa
                 System.arraycopy(w, kk * n + j0, panels, base + kk * nr, width);
             }
         }
-        return new PackedWeight(w, k, n, panels, count);
+        return new PackedWeight(k, n, panels, count);
+    }
+
+    @Override
+    public float[] original() {
+        int nr = MicroKernel.NR;
+        float[] w = new float[rows * cols];
+        for (int p = 0; p < panelCount; p++) {
+            int j0 = p * nr;
+            int width = Math.min(nr, cols - j0);
+            int base = p * rows * nr;
+            for (int kk = 0; kk < rows; kk++) {
+                System.arraycopy(panels, base + kk * nr, w, kk * cols + j0, width);
+            }
+        }
+        return w;
     }
 
     int panelOffset(int panel) {

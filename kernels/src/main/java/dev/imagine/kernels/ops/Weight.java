@@ -9,6 +9,6 @@ public interface Weight {
 
     int cols();
 
-    /** The matrix as given to {@link TensorOps#prepare}, row-major [rows][cols], for reference paths. */
+    /** The matrix as given to {@link TensorOps#prepare}, row-major [rows][cols], for reference paths (may be a copy). */
     float[] original();
 }

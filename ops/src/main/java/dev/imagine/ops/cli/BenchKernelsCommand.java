@@ -44,6 +44,9 @@ public final class BenchKernelsCommand implements Callable<Integer> {
     @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch for the comparison (default ${DEFAULT-VALUE}).")
     String python;
 
+    @Option(names = "--xl1024", description = "Also time whole XL forwards at 1,024 tokens on every side (several minutes more).")
+    boolean xl1024;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -64,42 +67,23 @@ public final class BenchKernelsCommand implements Callable<Integer> {
             double scalar = DitStepBench.smallStepMillis(ScalarTensorOps.INSTANCE, store, quick ? 1 : 3);
             put(out, lines, "dit_step_ms_small_scalar", scalar);
             put(out, lines, "speedup_vs_scalar_small", scalar / small);
-            DitStepBench.XlTiming xl = DitStepBench.xl256(ops, quick ? 1 : 3);
-            put(out, lines, "dit_step_ms_xl256", xl.stepMillis());
-            put(out, lines, "dit_block_ms_xl256", xl.blockMillis());
-            // NumPy from PATH (a pip NumPy bundles its own OpenBLAS), PyTorch from --python (Debian's python3-torch)
-            Map<String, String> numpy = xlBlock("python3", "numpy");
-            Map<String, String> torchXl = xlBlock(python, "torch");
-            numpy.forEach((k, v) -> out.println(k + "=" + v));
-            torchXl.forEach((k, v) -> out.println(k + "=" + v));
-            double strongest = Double.MAX_VALUE;
-            String peer = null;
-            for (String key : List.of("numpy_dit_block_ms_xl256", "torch_dit_block_ms_xl256")) {
-                Map<String, String> from = key.startsWith("numpy") ? numpy : torchXl;
-                if (from.containsKey(key)) {
-                    double ms = Double.parseDouble(from.get(key));
-                    String name = key.substring(0, key.indexOf('_'));
-                    put(out, lines, "speedup_vs_" + name + "_xl256", ms / xl.blockMillis());
-                    if (ms < strongest) {
-                        strongest = ms;
-                        peer = name;
-                    }
-                }
-            }
-            if (peer != null) {
-                lines.put("strongest_peer_xl256", peer);
-                out.println("strongest_peer_xl256=" + peer);
-                put(out, lines, "speedup_vs_strongest_xl256", strongest / xl.blockMillis());
-            }
-            if (numpy.containsKey("openblas_matmul_gflops") && lines.containsKey("matmul_gflops")) {
-                put(out, lines, "matmul_vs_openblas", Double.parseDouble(lines.get("matmul_gflops"))
-                        / Double.parseDouble(numpy.get("openblas_matmul_gflops")));
-            }
             // Per image: a grid is four images rendered together.
             out.printf("image_flops_tiny=%d%n", DitStepBench.gridFlops(ModelPreset.TINY) / 4);
             out.printf("image_flops_small=%d%n", DitStepBench.gridFlops(ModelPreset.SMALL) / 4);
             out.printf("image_flops_xl256=%d%n", DitStepBench.gridFlops(ModelPreset.XL) / 4);
             out.flush();
+            try (PeerRounds peers = PeerRounds.start(home().resolve("kernels/python/xl_peer.py"), python, threads,
+                    openBlasCoreType(), out)) {
+                peers.matmul(KernelBench.matmulProbe(ops), quick ? 5 : 9, lines);
+                peers.blocks(new DitStepBench.XlBlockProbe(ops, 32), 16, "xl256", quick ? 3 : 5, lines);
+                if (!quick) {
+                    peers.steps(DitStepBench.xlForward(ModelPreset.XL.depth(), 32, ops, null), 16, "xl256", 3, lines);
+                }
+                if (xl1024) {
+                    peers.blocks(new DitStepBench.XlBlockProbe(ops, 64), 32, "xl1024", 3, lines);
+                    peers.steps(DitStepBench.xlForward(ModelPreset.XL.depth(), 64, ops, null), 32, "xl1024", 1, lines);
+                }
+            }
             Map<String, String> torch = torchStep(store);
             torch.forEach((k, v) -> out.println(k + "=" + v));
             if (torch.containsKey("torch_dit_step_ms_small")) {
@@ -148,51 +132,12 @@ public final class BenchKernelsCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * One DiT-XL/2 block (256 tokens, batch 8) and the 512x1152x1152 matmul in NumPy or PyTorch (float32, as many
-     * threads), when that Python has it: the same shapes and maths as {@code dit_block_ms_xl256}.
-     */
-    private Map<String, String> xlBlock(String interpreter, String which) throws Exception {
-        Map<String, String> result = new LinkedHashMap<>();
-        Path script = home().resolve("kernels/python/xl_numpy_bench.py");
-        if (!Files.exists(script)) {
-            result.put(which, "not_run_(no_" + script + ")");
-            return result;
-        }
-        Process process;
-        try {
-            ProcessBuilder pb = new ProcessBuilder(interpreter, script.toString(), Integer.toString(quick ? 3 : 7),
-                    Integer.toString(threads), which).redirectErrorStream(true);
-            // In some VMs OpenBLAS's CPUID probe sees a "Prescott" and runs SSE3 kernels (40 vs 211 GFLOP/s measured
-            // on a Xeon): name the CPU, so the peers are measured at their best.
-            openBlasCoreType().ifPresent(type -> pb.environment().putIfAbsent("OPENBLAS_CORETYPE", type));
-            process = pb.start();
-        } catch (java.io.IOException noPython) {
-            result.put(which, "not_run_(no_" + interpreter + ")");
-            return result;
-        }
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                int eq = line.indexOf('=');
-                if (eq > 0 && (line.startsWith(which + "_") || line.startsWith("openblas_") || line.startsWith(which + "="))) {
-                    result.put(line.substring(0, eq), line.substring(eq + 1));
-                } else if (line.contains("No module named 'numpy'")) {
-                    result.put(which, "not_installed_(apt-get_install_python3-numpy)");
-                }
-            }
-        }
-        if (!process.waitFor(10, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-        }
-        return result;
-    }
-
     private static Path home() {
         String home = System.getenv("IMAGINE_HOME");
         return Path.of(home == null ? "." : home);
     }
 
-    private static void put(PrintWriter out, Map<String, String> lines, String key, double value) {
+    static void put(PrintWriter out, Map<String, String> lines, String key, double value) {
         String text = String.format(java.util.Locale.ROOT, "%.3f", value);
         lines.put(key, text);
         out.println(key + "=" + text);
