@@ -2,6 +2,7 @@ package dev.imagine.kernels;
 
 import dev.imagine.kernels.ops.AttentionShape;
 import dev.imagine.kernels.ops.TensorOps;
+import dev.imagine.kernels.parallel.ExchangePipeline;
 import dev.imagine.kernels.parallel.ExchangeTag;
 import dev.imagine.kernels.parallel.SequenceExchange;
 import dev.imagine.kernels.parallel.SequenceShard;
@@ -31,6 +32,8 @@ import dev.imagine.kernels.parallel.SequenceShard;
 final class DitNetwork {
 
     static final float LN_EPS = 1e-6f;
+    /** Parts a gang rank splits its batch into: two, so one part's exchange runs under the other's compute. */
+    static final int GANG_PARTS = 2;
 
     private final DitWeights w;
     private final TensorOps ops;
@@ -42,8 +45,32 @@ final class DitNetwork {
         this.hidden = weights.hidden;
     }
 
-    /** Buffers for one generate call: B items on an H x W latent with L text tokens each. */
+    /**
+     * Buffers for one generate call: B items on an H x W latent with L text tokens each, in parts of the batch. Alone
+     * the batch is one part. A rank of a gang runs it in {@value #GANG_PARTS} parts, block by block and phase by
+     * phase (see {@link #forward}), so that one part's all-to-all travels while the other part computes.
+     */
     final class Workspace {
+        final Part[] parts;
+        /** Null when alone. */
+        final ExchangePipeline pipeline;
+        int calls;
+
+        Workspace(Part[] parts, ExchangePipeline pipeline) {
+            this.parts = parts;
+            this.pipeline = pipeline;
+        }
+
+        /** The share of the exchanges' time the compute thread did not wait for (0 alone). */
+        double overlapFraction() {
+            return pipeline == null ? 0 : pipeline.overlapFraction();
+        }
+    }
+
+    /** Items [firstItem, firstItem + batch) of a call: every buffer a forward needs for them. */
+    final class Part {
+        final int index;
+        final int firstItem;
         final int batch;
         final int latentH;
         final int latentW;
@@ -84,9 +111,14 @@ final class DitNetwork {
         final float[][] outReceive;
         final float[][] gatherSend;
         final float[][] gatherReceive;
-        int calls;
+        /** Exchanges still travelling for this part: started in one phase, awaited in the next. */
+        java.util.concurrent.Future<?> qkvInFlight;
+        java.util.concurrent.Future<?> outInFlight;
 
-        Workspace(int batch, int latentH, int latentW, int textTokens, int[] textLengths, SequenceExchange gang) {
+        Part(int index, int firstItem, int batch, int latentH, int latentW, int textTokens, int[] textLengths,
+                SequenceExchange gang) {
+            this.index = index;
+            this.firstItem = firstItem;
             this.batch = batch;
             this.latentH = latentH;
             this.latentW = latentW;
@@ -153,10 +185,31 @@ final class DitNetwork {
 
     /** As {@link #workspace(int, int, TextEncoder.Encoded)}, for one rank of a sequence-parallel gang (null: alone). */
     Workspace workspace(int latentH, int latentW, TextEncoder.Encoded text, SequenceExchange gang) {
+        return workspace(latentH, latentW, text, gang, GANG_PARTS);
+    }
+
+    /** As above, a gang rank's batch in {@code gangParts} parts (1: each exchange awaited as soon as started). */
+    Workspace workspace(int latentH, int latentW, TextEncoder.Encoded text, SequenceExchange gang, int gangParts) {
+        if (gangParts < 1) {
+            throw new IllegalArgumentException("a gang rank runs its batch in at least 1 part, got " + gangParts);
+        }
         if (latentH % w.patch != 0 || latentW % w.patch != 0) {
             throw new IllegalArgumentException("latent " + latentW + "x" + latentH + " not divisible by the patch size");
         }
-        Workspace ws = new Workspace(text.prompts(), latentH, latentW, text.maxTokens(), text.lengths(), gang);
+        boolean ganged = gang != null && gang.size() > 1;
+        int count = ganged ? Math.min(gangParts, text.prompts()) : 1;
+        Part[] parts = new Part[count];
+        for (int i = 0, first = 0; i < count; i++) {
+            int items = text.prompts() / count + (i < text.prompts() % count ? 1 : 0);
+            parts[i] = part(i, first, latentH, latentW, slice(text, first, items), gang);
+            first += items;
+        }
+        return new Workspace(parts, ganged ? new ExchangePipeline(gang) : null);
+    }
+
+    /** A part whose cross-attention keys and values (and pooled text) are computed from its items' states now. */
+    private Part part(int index, int firstItem, int latentH, int latentW, TextEncoder.Encoded text, SequenceExchange gang) {
+        Part ws = new Part(index, firstItem, text.prompts(), latentH, latentW, text.maxTokens(), text.lengths(), gang);
         int rows = text.prompts() * text.maxTokens();
         float[] mid = new float[rows * hidden];
         float[] y = new float[rows * hidden];
@@ -172,6 +225,16 @@ final class DitNetwork {
         return ws;
     }
 
+    /** Items [first, first + n) of encoded text. */
+    private static TextEncoder.Encoded slice(TextEncoder.Encoded text, int first, int n) {
+        if (first == 0 && n == text.prompts()) {
+            return text;
+        }
+        int per = text.maxTokens() * text.width();
+        return new TextEncoder.Encoded(java.util.Arrays.copyOfRange(text.states(), first * per, (first + n) * per), n,
+                text.maxTokens(), text.width(), java.util.Arrays.copyOfRange(text.lengths(), first, first + n));
+    }
+
     /**
      * One network evaluation.
      *
@@ -180,18 +243,39 @@ final class DitNetwork {
      * @param out       [B][4][H][W]: predicted epsilon or velocity, depending on the sampler
      */
     void forward(Workspace ws, float[] latents, double modelTime, float[] out) {
+        int call = ws.calls++;
+        for (Part p : ws.parts) {
+            embed(p, latents, modelTime);
+        }
+        // Phase by phase over the parts: part 0's q|k|v travel while part 1 projects its own; part 1's while part 0
+        // attends; part 0's attention output while part 1 attends; part 1's while part 0 runs cross-attention and
+        // the MLP. Each item's maths is the same whichever part it is in, so the bits are too.
+        for (int i = 0; i < w.blocks.length; i++) {
+            for (Part p : ws.parts) {
+                toQkv(ws, p, call, i);
+            }
+            for (Part p : ws.parts) {
+                selfAttention(ws, p, call, i);
+            }
+            for (Part p : ws.parts) {
+                afterAttention(ws, p, i);
+            }
+        }
+        for (Part p : ws.parts) {
+            finalLayer(ws, p, call, out);
+        }
+    }
+
+    /** Patches, their embedding and position; the timestep (and pooled text) conditioning c. */
+    private void embed(Part ws, float[] latents, double modelTime) {
         int b = ws.batch;
         int t = ws.localTokens;
         int d = hidden;
-        int call = ws.calls++;
-        int rows = b * t;
-
         patchify(ws, latents);
-        w.patchEmbed.apply(ops, ws.patches, rows, ws.x);
+        w.patchEmbed.apply(ops, ws.patches, b * t, ws.x);
         for (int i = 0; i < b; i++) {
             addAt(ws.x, i * t * d, ws.pos, 0, t * d);
         }
-
         Embeddings.timestep(modelTime, ModelPreset.TIME_FREQUENCIES, ws.freq);
         w.time1.apply(ops, ws.freq, 1, ws.tHidden);
         ops.silu(ws.tHidden, ws.tHidden, d);
@@ -203,43 +287,77 @@ final class DitNetwork {
             }
         }
         ops.silu(ws.c, ws.siluC, b * d);
+    }
 
-        int mlp = d * w.config.mlpRatio();
-        int ms = 6 * d;
-        for (int i = 0; i < w.blocks.length; i++) {
-            DitWeights.Block block = w.blocks[i];
-            // mod per item: shift_msa | scale_msa | gate_msa | shift_mlp | scale_mlp | gate_mlp
-            block.adaLN().apply(ops, ws.siluC, b, ws.mod);
-
-            ops.layerNormModulate(ws.x, b, t, d, LN_EPS, ws.mod, ms, 0, d, ws.norm);
-            block.qkv().apply(ops, ws.norm, rows, ws.qkv);
-            selfAttention(ws, call, i);
-            block.proj().apply(ops, ws.attn, rows, ws.branch);
-            ops.gatedAdd(ws.x, ws.branch, b, t, d, ws.mod, ms, 2 * d);
-
-            block.crossQ().apply(ops, ws.x, rows, ws.crossQ);
-            ops.attention(ws.crossAttention, ws.crossQ, ws.crossKv[i], ws.crossKv[i], ws.attn);
-            block.crossProj().apply(ops, ws.attn, rows, ws.branch);
-            ops.add(ws.x, ws.branch, rows * d);
-
-            ops.layerNormModulate(ws.x, b, t, d, LN_EPS, ws.mod, ms, 3 * d, 4 * d, ws.norm);
-            block.fc1().apply(ops, ws.norm, rows, ws.mlp);
-            ops.geluTanh(ws.mlp, rows * mlp);
-            block.fc2().apply(ops, ws.mlp, rows, ws.branch);
-            ops.gatedAdd(ws.x, ws.branch, b, t, d, ws.mod, ms, 5 * d);
+    /** mod per item (shift_msa | scale_msa | gate_msa | shift_mlp | scale_mlp | gate_mlp), LN, q|k|v; sent off. */
+    private void toQkv(Workspace all, Part ws, int call, int layer) {
+        DitWeights.Block block = w.blocks[layer];
+        int d = hidden;
+        block.adaLN().apply(ops, ws.siluC, ws.batch, ws.mod);
+        ops.layerNormModulate(ws.x, ws.batch, ws.localTokens, d, LN_EPS, ws.mod, 6 * d, 0, d, ws.norm);
+        block.qkv().apply(ops, ws.norm, ws.batch * ws.localTokens, ws.qkv);
+        if (ws.gang != null) {
+            sendQkv(all.pipeline, ws, call, layer);
         }
+    }
 
-        // Final layer: shift | scale from c, modulated layer norm, linear to patch values.
+    private void afterAttention(Workspace all, Part ws, int layer) {
+        DitWeights.Block block = w.blocks[layer];
+        int b = ws.batch;
+        int t = ws.localTokens;
+        int d = hidden;
+        int rows = b * t;
+        int ms = 6 * d;
+        if (ws.gang != null) {
+            receiveAttention(all.pipeline, ws);
+        }
+        block.proj().apply(ops, ws.attn, rows, ws.branch);
+        ops.gatedAdd(ws.x, ws.branch, b, t, d, ws.mod, ms, 2 * d);
+
+        block.crossQ().apply(ops, ws.x, rows, ws.crossQ);
+        ops.attention(ws.crossAttention, ws.crossQ, ws.crossKv[layer], ws.crossKv[layer], ws.attn);
+        block.crossProj().apply(ops, ws.attn, rows, ws.branch);
+        ops.add(ws.x, ws.branch, rows * d);
+
+        ops.layerNormModulate(ws.x, b, t, d, LN_EPS, ws.mod, ms, 3 * d, 4 * d, ws.norm);
+        block.fc1().apply(ops, ws.norm, rows, ws.mlp);
+        ops.geluTanh(ws.mlp, rows * d * w.config.mlpRatio());
+        block.fc2().apply(ops, ws.mlp, rows, ws.branch);
+        ops.gatedAdd(ws.x, ws.branch, b, t, d, ws.mod, ms, 5 * d);
+    }
+
+    /** Shift | scale from c, modulated layer norm, linear to patch values; gathered to all ranks; unpatchified. */
+    private void finalLayer(Workspace all, Part ws, int call, float[] out) {
+        int b = ws.batch;
+        int t = ws.localTokens;
+        int d = hidden;
         w.finalAdaLN.apply(ops, ws.siluC, b, ws.mod);
         ops.layerNormModulate(ws.x, b, t, d, LN_EPS, ws.mod, 2 * d, 0, d, ws.norm);
-        w.finalLinear.apply(ops, ws.norm, rows, ws.outPatches);
+        w.finalLinear.apply(ops, ws.norm, b * t, ws.outPatches);
         if (ws.gang != null) {
-            gatherPatches(ws, call);
+            gatherPatches(all.pipeline, ws, call);
         }
         unpatchify(ws, out);
     }
 
-    private void selfAttention(Workspace ws, int call, int layer) {
+    /** My tokens, rank r's heads: q | k | v blocks of width `mine` per row, to every rank. */
+    private void sendQkv(ExchangePipeline pipeline, Part ws, int call, int layer) {
+        SequenceShard shard = ws.shard;
+        int me = shard.rank();
+        int mine = shard.headsPerRank() * (hidden / shard.heads());
+        for (int r = 0; r < shard.size(); r++) {
+            float[] send = r == me ? ws.qkvReceive[me] : ws.qkvSend[r];
+            for (int row = 0; row < ws.batch * ws.localTokens; row++) {
+                for (int part = 0; part < 3; part++) {
+                    System.arraycopy(ws.qkv, row * 3 * hidden + part * hidden + r * mine, send, (row * 3 + part) * mine, mine);
+                }
+            }
+        }
+        ws.qkvInFlight = pipeline.start(new ExchangeTag(call, layer, ExchangeTag.Phase.QKV, ws.index),
+                ws.qkvSend, ws.qkvReceive);
+    }
+
+    private void selfAttention(Workspace all, Part ws, int call, int layer) {
         if (ws.gang == null) {
             ops.attention(ws.selfAttention, ws.qkv, ws.qkv, ws.qkv, ws.attn);
             return;
@@ -249,17 +367,8 @@ final class DitNetwork {
         int k = shard.size();
         int mine = shard.headsPerRank() * (hidden / shard.heads());
         int b = ws.batch;
-        int t = ws.localTokens;
-        // my tokens, rank r's heads: q | k | v blocks of width `mine` per row
-        for (int r = 0; r < k; r++) {
-            float[] send = r == me ? ws.qkvReceive[me] : ws.qkvSend[r];
-            for (int row = 0; row < b * t; row++) {
-                for (int part = 0; part < 3; part++) {
-                    System.arraycopy(ws.qkv, row * 3 * hidden + part * hidden + r * mine, send, (row * 3 + part) * mine, mine);
-                }
-            }
-        }
-        ws.gang.exchange(new ExchangeTag(call, layer, ExchangeTag.Phase.QKV), ws.qkvSend, ws.qkvReceive);
+        all.pipeline.await(ws.qkvInFlight);
+        ws.qkvInFlight = null;
         for (int r = 0; r < k; r++) {
             int from = shard.tokenStart(r);
             int n = shard.tokensOf(r);
@@ -278,18 +387,26 @@ final class DitNetwork {
                 System.arraycopy(ws.attnAll, (item * ws.tokens + from) * mine, send, item * n * mine, n * mine);
             }
         }
-        ws.gang.exchange(new ExchangeTag(call, layer, ExchangeTag.Phase.ATTENTION_OUT), ws.outSend, ws.outReceive);
-        for (int r = 0; r < k; r++) {
-            for (int row = 0; row < b * t; row++) {
+        ws.outInFlight = all.pipeline.start(new ExchangeTag(call, layer, ExchangeTag.Phase.ATTENTION_OUT, ws.index),
+                ws.outSend, ws.outReceive);
+    }
+
+    private void receiveAttention(ExchangePipeline pipeline, Part ws) {
+        SequenceShard shard = ws.shard;
+        int mine = shard.headsPerRank() * (hidden / shard.heads());
+        pipeline.await(ws.outInFlight);
+        ws.outInFlight = null;
+        for (int r = 0; r < shard.size(); r++) {
+            for (int row = 0; row < ws.batch * ws.localTokens; row++) {
                 System.arraycopy(ws.outReceive[r], row * mine, ws.attn, row * hidden + r * mine, mine);
             }
         }
     }
 
     /** Every rank's final patches to every rank, in token order, so all hold the whole prediction. */
-    private void gatherPatches(Workspace ws, int call) {
+    private void gatherPatches(ExchangePipeline pipeline, Part ws, int call) {
         SequenceShard shard = ws.shard;
-        ws.gang.exchange(new ExchangeTag(call, -1, ExchangeTag.Phase.GATHER), ws.gatherSend, ws.gatherReceive);
+        pipeline.exchange(new ExchangeTag(call, -1, ExchangeTag.Phase.GATHER, ws.index), ws.gatherSend, ws.gatherReceive);
         int pd = w.patchDim;
         for (int r = 0; r < shard.size(); r++) {
             float[] from = r == shard.rank() ? ws.outPatches : ws.gatherReceive[r];
@@ -301,7 +418,7 @@ final class DitNetwork {
     }
 
     /** [B][C][H][W] to [B*T][(py, px, c)], tokens in row-major grid order; only this rank's tokens. */
-    private void patchify(Workspace ws, float[] latents) {
+    private void patchify(Part ws, float[] latents) {
         int first = ws.shard.firstToken();
         int n = ws.localTokens;
         forEachPatchValue(ws, (latentIndex, patchIndex) -> {
@@ -314,7 +431,7 @@ final class DitNetwork {
         });
     }
 
-    private void unpatchify(Workspace ws, float[] out) {
+    private void unpatchify(Part ws, float[] out) {
         forEachPatchValue(ws, (latentIndex, patchIndex) -> out[latentIndex] = ws.outPatchesAll[patchIndex]);
     }
 
@@ -322,7 +439,7 @@ final class DitNetwork {
         void accept(int latentIndex, int patchIndex);
     }
 
-    private void forEachPatchValue(Workspace ws, IndexPair f) {
+    private void forEachPatchValue(Part ws, IndexPair f) {
         int p = w.patch;
         int ch = w.channels;
         int h = ws.latentH;
@@ -334,7 +451,7 @@ final class DitNetwork {
                     for (int x = 0; x < wd; x++) {
                         int token = b * ws.tokens + (y / p) * gridW + x / p;
                         int inPatch = ((y % p) * p + x % p) * ch + c;
-                        f.accept(((b * ch + c) * h + y) * wd + x, token * w.patchDim + inPatch);
+                        f.accept((((ws.firstItem + b) * ch + c) * h + y) * wd + x, token * w.patchDim + inPatch);
                     }
                 }
             }

@@ -18,6 +18,8 @@ public final class DitStepBench {
     private static final int BATCH = 8;
     private static final int TEXT_TOKENS = 16;
     private static final long WARM_UP_NANOS = 3_000_000_000L;
+    /** How many parts a gang rank splits its batch into (see DitNetwork). */
+    public static final int GANG_PARTS = DitNetwork.GANG_PARTS;
 
     private DitStepBench() {
     }
@@ -68,7 +70,13 @@ public final class DitStepBench {
      * One XL forward (batch 8, {@code depth} blocks, a latent side of {@code latent}: 32 gives 256 tokens, 64 gives
      * 1,024) on this rank of {@code gang} (null: alone), ready to run again and again; for {@code bench sp}.
      */
-    public static Runnable xlForward(int depth, int latent, TensorOps ops, dev.imagine.kernels.parallel.SequenceExchange gang) {
+    public static XlForward xlForward(int depth, int latent, TensorOps ops, dev.imagine.kernels.parallel.SequenceExchange gang) {
+        return xlForward(depth, latent, ops, gang, DitNetwork.GANG_PARTS);
+    }
+
+    /** As above, a gang rank's batch in {@code gangParts} parts (1: no exchange runs under compute). */
+    public static XlForward xlForward(int depth, int latent, TensorOps ops, dev.imagine.kernels.parallel.SequenceExchange gang,
+            int gangParts) {
         ModelPreset preset = ModelPreset.XL;
         GeneratedWeights weights = new GeneratedWeights(ModelStore.seedFor("v8", preset));
         DitNetwork network = new DitNetwork(new DitWeights(weights, preset.config("v8", Sampler.Kind.RECTIFIED_FLOW), depth, ops), ops);
@@ -76,10 +84,22 @@ public final class DitStepBench {
         int[] lengths = new int[BATCH];
         Arrays.fill(lengths, TEXT_TOKENS);
         DitNetwork.Workspace ws = network.workspace(latent, latent,
-                new TextEncoder.Encoded(states, BATCH, TEXT_TOKENS, preset.textHidden(), lengths), gang);
+                new TextEncoder.Encoded(states, BATCH, TEXT_TOKENS, preset.textHidden(), lengths), gang, gangParts);
         float[] latents = new dev.imagine.kernels.SplitMix64(4).gaussians(BATCH * 4 * latent * latent, 1.0);
         float[] out = new float[latents.length];
-        return () -> network.forward(ws, latents, 500, out);
+        return new XlForward(() -> network.forward(ws, latents, 500, out), ws::overlapFraction);
+    }
+
+    /** A ready XL forward and, for a gang rank, the share of its exchange time hidden under compute so far. */
+    public record XlForward(Runnable forward, java.util.function.DoubleSupplier overlap) implements Runnable {
+        @Override
+        public void run() {
+            forward.run();
+        }
+
+        public double overlapFraction() {
+            return overlap.getAsDouble();
+        }
     }
 
     /** FLOPs per 2x2 grid at the preset's default request (1:1, --q 1, 16 text tokens). */

@@ -1,11 +1,16 @@
 package dev.imagine.kernels.parallel;
 
 /**
- * Where in a run an exchange happens: the network call (a step, counted by the caller), the block and the
- * phase. Both sides derive it from the loop they are in, so a message that arrives with another tag is a gang
+ * Where in a run an exchange happens: the network call (a step, counted by the caller), the block, the phase and
+ * the part of the batch (a gang's forward runs its items in parts so that one part's exchange overlaps another's
+ * compute). Both sides derive it from the loop they are in, so a message that arrives with another tag is a gang
  * out of step, never data to use.
  */
-public record ExchangeTag(int call, int layer, Phase phase) {
+public record ExchangeTag(int call, int layer, Phase phase, int part) {
+
+    public ExchangeTag(int call, int layer, Phase phase) {
+        this(call, layer, phase, 0);
+    }
 
     public enum Phase {
         /** q, k and v of my tokens for the peer's heads. */
@@ -18,6 +23,6 @@ public record ExchangeTag(int call, int layer, Phase phase) {
 
     @Override
     public String toString() {
-        return "call " + call + " layer " + layer + " " + phase;
+        return "call " + call + " layer " + layer + " " + phase + " part " + part;
     }
 }

@@ -47,7 +47,9 @@ public final class SequenceParallelBench {
                 one = median(time(forward, iterations)) * scale;
             }
             put(lines, out, "sp1_step_ms" + suffix, fmt(one));
-            Gang two = gangOfTwo(blocks, latent, iterations);
+            // the gang as it renders (two parts: one part's exchange under the other's compute), then unpipelined
+            Gang two = gangOfTwo(blocks, latent, iterations, DitStepBench.GANG_PARTS);
+            Gang plain = gangOfTwo(blocks, latent, iterations, 1);
             double twoMs = two.stepMillis * scale;
             put(lines, out, "sp2_step_ms" + suffix, fmt(twoMs));
             put(lines, out, "sp2_speedup" + suffix, fmt(one / twoMs));
@@ -55,16 +57,22 @@ public final class SequenceParallelBench {
             long perStep = Math.round((two.bytesPerForward - two.gatherBytes) * scale) + two.gatherBytes;
             put(lines, out, "bytes_per_step" + suffix, Long.toString(perStep));
             put(lines, out, "exchange_fraction" + suffix, fmt(two.exchangeFraction));
-            // the exchange is synchronous: no transfer runs under compute yet
-            put(lines, out, "overlap_fraction" + suffix, "0.000");
+            put(lines, out, "overlap_fraction" + suffix, fmt(two.overlapFraction));
+            put(lines, out, "sp2_step_ms_unpipelined" + suffix, fmt(plain.stepMillis * scale));
+            put(lines, out, "pipelined_vs_unpipelined" + suffix, fmt(plain.stepMillis / two.stepMillis));
         }
         return lines;
     }
 
-    private record Gang(double stepMillis, long bytesPerForward, long gatherBytes, double exchangeFraction) {
+    /**
+     * exchangeFraction: the exchanges' time on the transport against the step; overlapFraction: the share of it the
+     * compute thread did not wait for (both ranks' mean).
+     */
+    private record Gang(double stepMillis, long bytesPerForward, long gatherBytes, double exchangeFraction,
+            double overlapFraction) {
     }
 
-    private static Gang gangOfTwo(int blocks, int latent, int iterations) throws Exception {
+    private static Gang gangOfTwo(int blocks, int latent, int iterations, int parts) throws Exception {
         List<GangServer> servers = List.of(GangServer.start("127.0.0.1", 0), GangServer.start("127.0.0.1", 0));
         List<InetSocketAddress> peers = servers.stream().map(GangServer::address).toList();
         ExecutorService pool = Executors.newFixedThreadPool(2);
@@ -76,7 +84,7 @@ public final class SequenceParallelBench {
                 ranks.add(pool.submit(() -> {
                     try (TensorOps ops = Backends.create(1);
                          NettyExchange exchange = new NettyExchange(servers.get(rank), "bench-sp", 1, rank, peers, TIMEOUT)) {
-                        Runnable forward = DitStepBench.xlForward(blocks, latent, ops, exchange);
+                        DitStepBench.XlForward forward = DitStepBench.xlForward(blocks, latent, ops, exchange, parts);
                         forward.run(); // warm-up, and the connections
                         SequenceExchange.TransferStats before = exchange.stats();
                         double[] times = new double[iterations];
@@ -89,7 +97,7 @@ public final class SequenceParallelBench {
                         SequenceExchange.TransferStats after = exchange.stats();
                         double bytes = (double) (after.bytesSent() - before.bytesSent()) / iterations;
                         double waitMs = (after.waitNanos() - before.waitNanos()) / 1e6 / iterations;
-                        return new double[] {median(times), bytes, waitMs};
+                        return new double[] {median(times), bytes, waitMs, forward.overlapFraction()};
                     }
                 }));
             }
@@ -99,7 +107,7 @@ public final class SequenceParallelBench {
             // the gather frame: this rank's patches of the final layer (batch 8, half the tokens, 16 values each)
             int tokens = (latent / 2) * (latent / 2);
             long gather = 8L * (tokens / 2) * 16 * 4;
-            return new Gang(step, Math.round(zero[1]), gather, zero[2] / zero[0]);
+            return new Gang(step, Math.round(zero[1]), gather, zero[2] / zero[0], (zero[3] + one[3]) / 2);
         } finally {
             pool.shutdownNow();
             servers.forEach(GangServer::close);
