@@ -18,7 +18,7 @@ public final class DitStepBench {
     private static final int BATCH = 8;
     private static final int TEXT_TOKENS = 16;
     private static final long WARM_UP_NANOS = 3_000_000_000L;
-    /** How many parts a gang rank splits its batch into (see DitNetwork). */
+    /** How many parts a gang rank splits its batch into when it pipelines (see DitNetwork). */
     public static final int GANG_PARTS = DitNetwork.GANG_PARTS;
 
     private DitStepBench() {
@@ -71,7 +71,13 @@ public final class DitStepBench {
      * 1,024) on this rank of {@code gang} (null: alone), ready to run again and again; for {@code bench sp}.
      */
     public static XlForward xlForward(int depth, int latent, TensorOps ops, dev.imagine.kernels.parallel.SequenceExchange gang) {
-        return xlForward(depth, latent, ops, gang, DitNetwork.GANG_PARTS);
+        return xlForward(depth, latent, ops, gang, gangParts(latent, gang == null ? 1 : gang.size()));
+    }
+
+    /** The parts a gang rank of an XL forward at this latent side splits its batch into (1: not pipelined). */
+    public static int gangParts(int latent, int ranks) {
+        long tokens = (long) (latent / 2) * (latent / 2);
+        return DitNetwork.gangParts(tokens, BATCH, ModelPreset.XL.hiddenSize(), ranks);
     }
 
     /** As above, a gang rank's batch in {@code gangParts} parts (1: no exchange runs under compute). */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.imagine.kernels.parallel.ExchangeTag;
 import dev.imagine.kernels.parallel.GangException;
 import dev.imagine.kernels.parallel.LocalGang;
+import dev.imagine.kernels.ops.TensorOps;
 import dev.imagine.kernels.parallel.SequenceExchange;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -103,5 +104,64 @@ class SequenceParallelTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** One SMALL forward at batch 8 on rank r of a gang run in {@code parts} parts (null gang: alone). */
+    private static float[] forward(SequenceExchange gang, int parts) {
+        ModelPreset preset = ModelPreset.SMALL;
+        TensorOps ops = dev.imagine.kernels.ops.ScalarTensorOps.INSTANCE;
+        DitNetwork network = new DitNetwork(new DitWeights(new dev.imagine.kernels.weights.GeneratedWeights(5),
+                preset.config("v8", Sampler.Kind.RECTIFIED_FLOW), preset.depth(), ops), ops);
+        int batch = 8;
+        int[] lengths = {16, 3, 16, 1, 9, 16, 16, 2};
+        float[] states = new SplitMix64(3).gaussians(batch * 16 * preset.textHidden(), 1.0);
+        DitNetwork.Workspace ws = network.workspace(24, 16,
+                new TextEncoder.Encoded(states, batch, 16, preset.textHidden(), lengths), gang, parts);
+        float[] latents = new SplitMix64(4).gaussians(batch * 4 * 24 * 16, 1.0);
+        float[] out = new float[latents.length];
+        network.forward(ws, latents, 500, out);
+        network.forward(ws, latents, 250, out); // a second call: its tags must not meet the first's
+        return out;
+    }
+
+    /**
+     * The pipelined forward (a rank's batch in 2 and 3 parts, one part's exchange under another's compute) gives the
+     * single-rank output bit for bit on every rank; bench sp measures what it saves.
+     */
+    @ParameterizedTest(name = "k={0}, {1} parts")
+    @CsvSource({"2, 2", "2, 3", "4, 2"})
+    void aPipelinedGangForwardGivesTheSingleRankBits(int k, int parts) throws Exception {
+        float[] alone = forward(null, 1);
+        LocalGang gang = new LocalGang(k, Duration.ofSeconds(30));
+        ExecutorService pool = Executors.newFixedThreadPool(k);
+        try {
+            List<Future<float[]>> ranks = new ArrayList<>();
+            for (int r = 0; r < k; r++) {
+                SequenceExchange exchange = gang.rank(r);
+                ranks.add(pool.submit(() -> forward(exchange, parts)));
+            }
+            for (int r = 0; r < k; r++) {
+                assertThat(ranks.get(r).get()).as("rank %d", r).isEqualTo(alone);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aSilentPeerStopsAPipelinedForwardWithATimeout() {
+        LocalGang gang = new LocalGang(2, Duration.ofMillis(300));
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> forward(gang.rank(0), 2))
+                .isInstanceOf(GangException.class).hasMessageContaining("rank 1 sent nothing for call 0 layer 0 QKV part 0");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void gangsPipelineFromASizeUp() {
+        assertThat(DitNetwork.gangParts(1024, 8, 1152, 1)).isEqualTo(1);
+        assertThat(DitNetwork.gangParts(1024, 8, 1152, 2)).isEqualTo(DitNetwork.GANG_PARTS);
+        assertThat(DitNetwork.gangParts(256, 8, 1152, 2)).isEqualTo(1);
+        assertThat(DitNetwork.gangParts(64, 8, 128, 2)).isEqualTo(1);
     }
 }

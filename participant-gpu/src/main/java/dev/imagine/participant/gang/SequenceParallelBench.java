@@ -47,9 +47,12 @@ public final class SequenceParallelBench {
                 one = median(time(forward, iterations)) * scale;
             }
             put(lines, out, "sp1_step_ms" + suffix, fmt(one));
-            // the gang as it renders (two parts: one part's exchange under the other's compute), then unpipelined
-            Gang two = gangOfTwo(blocks, latent, iterations, DitStepBench.GANG_PARTS);
+            // pipelined (two parts: one part's exchange under the other's compute) and not, in the same run; the
+            // step is the one the gang renders with (DitNetwork pipelines from a size up)
+            Gang piped = gangOfTwo(blocks, latent, iterations, DitStepBench.GANG_PARTS);
             Gang plain = gangOfTwo(blocks, latent, iterations, 1);
+            boolean pipelines = DitStepBench.gangParts(latent, 2) > 1;
+            Gang two = pipelines ? piped : plain;
             double twoMs = two.stepMillis * scale;
             put(lines, out, "sp2_step_ms" + suffix, fmt(twoMs));
             put(lines, out, "sp2_speedup" + suffix, fmt(one / twoMs));
@@ -57,9 +60,12 @@ public final class SequenceParallelBench {
             long perStep = Math.round((two.bytesPerForward - two.gatherBytes) * scale) + two.gatherBytes;
             put(lines, out, "bytes_per_step" + suffix, Long.toString(perStep));
             put(lines, out, "exchange_fraction" + suffix, fmt(two.exchangeFraction));
+            put(lines, out, "pipelined" + suffix, Boolean.toString(pipelines));
             put(lines, out, "overlap_fraction" + suffix, fmt(two.overlapFraction));
+            put(lines, out, "sp2_step_ms_pipelined" + suffix, fmt(piped.stepMillis * scale));
             put(lines, out, "sp2_step_ms_unpipelined" + suffix, fmt(plain.stepMillis * scale));
-            put(lines, out, "pipelined_vs_unpipelined" + suffix, fmt(plain.stepMillis / two.stepMillis));
+            put(lines, out, "pipelined_vs_unpipelined" + suffix, fmt(plain.stepMillis / piped.stepMillis));
+            put(lines, out, "overlap_fraction_pipelined" + suffix, fmt(piped.overlapFraction));
         }
         return lines;
     }
