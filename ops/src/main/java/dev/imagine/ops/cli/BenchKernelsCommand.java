@@ -35,7 +35,7 @@ public final class BenchKernelsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--quick", description = "Fewer iterations: under a minute.")
+    @Option(names = "--quick", description = "Fewer iterations, no whole XL forwards: under two minutes.")
     boolean quick;
 
     @Option(names = "--threads", defaultValue = "2", description = "Threads for the backend and for PyTorch (default ${DEFAULT-VALUE}).")
