@@ -37,8 +37,9 @@ final class DitNetwork {
     /**
      * A rank pipelines when its share of the activations (its rows times the width) is at least this many values.
      * On two CPU cores, where the transport's threads take cycles from the compute threads, `bench sp` measured
-     * the pipeline 7% slower at DiT-XL's 256 tokens (1.2 M values a rank at k = 2) and 11% faster at 1,024 (4.7 M);
-     * smaller steps pay twice the per-exchange framing for little to hide.
+     * the pipeline 0.83-0.96x at DiT-XL's 256 tokens (1.2 M values a rank at k = 2) and 0.93-1.13x, median 1.02, at
+     * 1,024 (4.7 M); smaller steps pay twice the per-exchange framing for little to hide. Where transfers do not take
+     * a compute core, the overlap is worth more.
      */
     static final long PIPELINE_MIN_VALUES = 1L << 22;
 

@@ -4,6 +4,7 @@ import dev.imagine.kernels.DitStepBench;
 import dev.imagine.kernels.ModelPreset;
 import dev.imagine.kernels.ops.Backends;
 import dev.imagine.kernels.ops.TensorOps;
+import dev.imagine.kernels.parallel.ExchangeTag;
 import dev.imagine.kernels.parallel.SequenceExchange;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -67,7 +68,42 @@ public final class SequenceParallelBench {
             put(lines, out, "pipelined_vs_unpipelined" + suffix, fmt(plain.stepMillis / piped.stepMillis));
             put(lines, out, "overlap_fraction_pipelined" + suffix, fmt(piped.overlapFraction));
         }
+        // what one exchange costs before any payload: the floor under every small gang step
+        put(lines, out, "exchange_us_16_floats", fmt(smallExchangeMicros(quick ? 2_000 : 5_000)));
         return lines;
+    }
+
+    /** Mean microseconds of an exchange of 16 floats between two ranks on loopback, after as many to warm up. */
+    private static double smallExchangeMicros(int exchanges) throws Exception {
+        List<GangServer> servers = List.of(GangServer.start("127.0.0.1", 0), GangServer.start("127.0.0.1", 0));
+        List<InetSocketAddress> peers = servers.stream().map(GangServer::address).toList();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<Double>> ranks = new ArrayList<>();
+            for (int r = 0; r < 2; r++) {
+                int rank = r;
+                ranks.add(pool.submit(() -> {
+                    try (NettyExchange exchange = new NettyExchange(servers.get(rank), "bench-sp-small", 1, rank, peers, TIMEOUT)) {
+                        float[][] send = new float[2][];
+                        float[][] receive = new float[2][];
+                        send[1 - rank] = new float[16];
+                        receive[1 - rank] = new float[16];
+                        for (int i = 0; i < exchanges; i++) {
+                            exchange.exchange(new ExchangeTag(i, 0, ExchangeTag.Phase.QKV), send, receive);
+                        }
+                        long start = System.nanoTime();
+                        for (int i = 0; i < exchanges; i++) {
+                            exchange.exchange(new ExchangeTag(exchanges + i, 0, ExchangeTag.Phase.QKV), send, receive);
+                        }
+                        return (System.nanoTime() - start) / 1e3 / exchanges;
+                    }
+                }));
+            }
+            return Math.max(ranks.get(0).get(), ranks.get(1).get());
+        } finally {
+            pool.shutdownNow();
+            servers.forEach(GangServer::close);
+        }
     }
 
     /**
