@@ -75,31 +75,44 @@ public final class SequenceParallelBench {
 
     /** Mean microseconds of an exchange of 16 floats between two ranks on loopback, after as many to warm up. */
     private static double smallExchangeMicros(int exchanges) throws Exception {
+        List<Double> micros = onTwoRanks("bench-sp-small", (rank, exchange) -> {
+            float[][] send = new float[2][];
+            float[][] receive = new float[2][];
+            send[1 - rank] = new float[16];
+            receive[1 - rank] = new float[16];
+            for (int i = 0; i < exchanges; i++) {
+                exchange.exchange(new ExchangeTag(i, 0, ExchangeTag.Phase.QKV), send, receive);
+            }
+            long start = System.nanoTime();
+            for (int i = 0; i < exchanges; i++) {
+                exchange.exchange(new ExchangeTag(exchanges + i, 0, ExchangeTag.Phase.QKV), send, receive);
+            }
+            return (System.nanoTime() - start) / 1e3 / exchanges;
+        });
+        return Math.max(micros.get(0), micros.get(1));
+    }
+
+    /** What one rank of a two-rank loopback gang does with its exchange. */
+    private interface RankBody<T> {
+        T run(int rank, NettyExchange exchange) throws Exception;
+    }
+
+    /** Runs {@code body} on two ranks at once, each with its own Netty endpoint on loopback; their results in rank order. */
+    private static <T> List<T> onTwoRanks(String job, RankBody<T> body) throws Exception {
         List<GangServer> servers = List.of(GangServer.start("127.0.0.1", 0), GangServer.start("127.0.0.1", 0));
         List<InetSocketAddress> peers = servers.stream().map(GangServer::address).toList();
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
-            List<Future<Double>> ranks = new ArrayList<>();
+            List<Future<T>> ranks = new ArrayList<>();
             for (int r = 0; r < 2; r++) {
                 int rank = r;
                 ranks.add(pool.submit(() -> {
-                    try (NettyExchange exchange = new NettyExchange(servers.get(rank), "bench-sp-small", 1, rank, peers, TIMEOUT)) {
-                        float[][] send = new float[2][];
-                        float[][] receive = new float[2][];
-                        send[1 - rank] = new float[16];
-                        receive[1 - rank] = new float[16];
-                        for (int i = 0; i < exchanges; i++) {
-                            exchange.exchange(new ExchangeTag(i, 0, ExchangeTag.Phase.QKV), send, receive);
-                        }
-                        long start = System.nanoTime();
-                        for (int i = 0; i < exchanges; i++) {
-                            exchange.exchange(new ExchangeTag(exchanges + i, 0, ExchangeTag.Phase.QKV), send, receive);
-                        }
-                        return (System.nanoTime() - start) / 1e3 / exchanges;
+                    try (NettyExchange exchange = new NettyExchange(servers.get(rank), job, 1, rank, peers, TIMEOUT)) {
+                        return body.run(rank, exchange);
                     }
                 }));
             }
-            return Math.max(ranks.get(0).get(), ranks.get(1).get());
+            return List.of(ranks.get(0).get(), ranks.get(1).get());
         } finally {
             pool.shutdownNow();
             servers.forEach(GangServer::close);
@@ -115,45 +128,32 @@ public final class SequenceParallelBench {
     }
 
     private static Gang gangOfTwo(int blocks, int latent, int iterations, int parts) throws Exception {
-        List<GangServer> servers = List.of(GangServer.start("127.0.0.1", 0), GangServer.start("127.0.0.1", 0));
-        List<InetSocketAddress> peers = servers.stream().map(GangServer::address).toList();
-        ExecutorService pool = Executors.newFixedThreadPool(2);
         CyclicBarrier barrier = new CyclicBarrier(2);
-        try {
-            List<Future<double[]>> ranks = new ArrayList<>();
-            for (int r = 0; r < 2; r++) {
-                int rank = r;
-                ranks.add(pool.submit(() -> {
-                    try (TensorOps ops = Backends.create(1);
-                         NettyExchange exchange = new NettyExchange(servers.get(rank), "bench-sp", 1, rank, peers, TIMEOUT)) {
-                        DitStepBench.XlForward forward = DitStepBench.xlForward(blocks, latent, ops, exchange, parts);
-                        forward.run(); // warm-up, and the connections
-                        SequenceExchange.TransferStats before = exchange.stats();
-                        double[] times = new double[iterations];
-                        for (int i = 0; i < iterations; i++) {
-                            barrier.await();
-                            long start = System.nanoTime();
-                            forward.run();
-                            times[i] = (System.nanoTime() - start) / 1e6;
-                        }
-                        SequenceExchange.TransferStats after = exchange.stats();
-                        double bytes = (double) (after.bytesSent() - before.bytesSent()) / iterations;
-                        double waitMs = (after.waitNanos() - before.waitNanos()) / 1e6 / iterations;
-                        return new double[] {median(times), bytes, waitMs, forward.overlapFraction()};
-                    }
-                }));
+        List<double[]> ranks = onTwoRanks("bench-sp", (rank, exchange) -> {
+            try (TensorOps ops = Backends.create(1)) {
+                DitStepBench.XlForward forward = DitStepBench.xlForward(blocks, latent, ops, exchange, parts);
+                forward.run(); // warm-up, and the connections
+                SequenceExchange.TransferStats before = exchange.stats();
+                double[] times = new double[iterations];
+                for (int i = 0; i < iterations; i++) {
+                    barrier.await();
+                    long start = System.nanoTime();
+                    forward.run();
+                    times[i] = (System.nanoTime() - start) / 1e6;
+                }
+                SequenceExchange.TransferStats after = exchange.stats();
+                double bytes = (double) (after.bytesSent() - before.bytesSent()) / iterations;
+                double waitMs = (after.waitNanos() - before.waitNanos()) / 1e6 / iterations;
+                return new double[] {median(times), bytes, waitMs, forward.overlapFraction()};
             }
-            double[] zero = ranks.get(0).get();
-            double[] one = ranks.get(1).get();
-            double step = Math.max(zero[0], one[0]);
-            // the gather frame: this rank's patches of the final layer (batch 8, half the tokens, 16 values each)
-            int tokens = (latent / 2) * (latent / 2);
-            long gather = 8L * (tokens / 2) * 16 * 4;
-            return new Gang(step, Math.round(zero[1]), gather, zero[2] / zero[0], (zero[3] + one[3]) / 2);
-        } finally {
-            pool.shutdownNow();
-            servers.forEach(GangServer::close);
-        }
+        });
+        double[] zero = ranks.get(0);
+        double[] one = ranks.get(1);
+        double step = Math.max(zero[0], one[0]);
+        // the gather frame: this rank's patches of the final layer (batch 8, half the tokens, 16 values each)
+        int tokens = (latent / 2) * (latent / 2);
+        long gather = 8L * (tokens / 2) * 16 * 4;
+        return new Gang(step, Math.round(zero[1]), gather, zero[2] / zero[0], (zero[3] + one[3]) / 2);
     }
 
     private static double[] time(Runnable forward, int iterations) {
