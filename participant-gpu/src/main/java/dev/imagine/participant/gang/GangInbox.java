@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -122,8 +123,12 @@ final class GangInbox {
         }
     }
 
-    /** The next frame rank {@code from} sent to (job, attempt), or null once {@code timeoutNanos} passed. */
-    Received take(String job, int attempt, int rank, int from, long timeoutNanos) throws InterruptedException {
+    /**
+     * The next frame rank {@code from} sent to (job, attempt), or null once {@code timeoutNanos} passed or, with no
+     * frame queued, once {@code stop} says so ({@link #wake} makes a waiting rank ask at once).
+     */
+    Received take(String job, int attempt, int rank, int from, long timeoutNanos, BooleanSupplier stop)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeoutNanos;
         lock.lock();
         try {
@@ -139,11 +144,21 @@ final class GangInbox {
                     return r;
                 }
                 long left = deadline - System.nanoTime();
-                if (left <= 0) {
+                if (left <= 0 || stop.getAsBoolean()) {
                     return null;
                 }
                 arrived.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
             }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Wakes every rank waiting in {@link #take}, to look at its stop condition. */
+    void wake() {
+        lock.lock();
+        try {
+            arrived.signalAll();
         } finally {
             lock.unlock();
         }

@@ -8,14 +8,15 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
  * One rank's end of a gang over the network: frames to every peer through its own connection, frames from every
- * peer out of the local {@link GangServer}'s inbox, each wait bounded by the gang's timeout. A send waits until
- * Netty has written the frame (so a slow peer slows its senders instead of filling memory); a peer that is gone
- * or silent past the timeout is a {@link GangException}, and the run stops.
+ * peer out of the local {@link GangServer}'s inbox, each wait bounded by the gang's timeout. A frame is handed to
+ * Netty and the rank waits for its peers' frames at once; a connection past its high water mark makes the next send
+ * wait for the previous frame (so a slow peer slows its senders instead of filling memory). A peer that is gone (a
+ * failed write, a closed connection: the wait ends then) or silent past the timeout is a {@link GangException}, and
+ * the run stops.
  */
 public final class NettyExchange implements SequenceExchange, AutoCloseable {
     private final GangServer local;
@@ -25,6 +26,10 @@ public final class NettyExchange implements SequenceExchange, AutoCloseable {
     private final List<InetSocketAddress> peers;
     private final Duration timeout;
     private final Channel[] channels;
+    private final ChannelFuture[] lastWrites;
+    /** The first failed write or lost connection, set from Netty's threads. */
+    private volatile String failure;
+    private volatile boolean closed;
     private long bytesSent;
     private long payloadSent;
     private long waitNanos;
@@ -42,6 +47,7 @@ public final class NettyExchange implements SequenceExchange, AutoCloseable {
         this.peers = List.copyOf(peers);
         this.timeout = timeout;
         this.channels = new Channel[peers.size()];
+        this.lastWrites = new ChannelFuture[peers.size()];
         local.inbox().open(job, attempt, peers.size(), rank);
     }
 
@@ -58,37 +64,22 @@ public final class NettyExchange implements SequenceExchange, AutoCloseable {
     @Override
     public void exchange(ExchangeTag tag, float[][] send, float[][] receive) {
         long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
         try {
-            List<ChannelFuture> writes = new ArrayList<>();
+            throwIfFailed();
             for (int to = 0; to < size(); to++) {
-                if (to == rank) {
-                    continue;
-                }
-                Channel ch = channel(to);
-                ByteBuf out = ch.alloc().buffer(4 * send[to].length + 1024);
-                try {
-                    payloadSent += TensorFrames.encode(local.allocator(),
-                            new FrameHeader(job, attempt, tag, rank, to, send[to].length), send[to], out);
-                } catch (RuntimeException e) {
-                    out.release();
-                    throw e;
-                }
-                bytesSent += out.readableBytes() + 4;
-                writes.add(ch.writeAndFlush(out));
-            }
-            long deadline = System.nanoTime() + timeout.toNanos();
-            for (ChannelFuture write : writes) {
-                if (!write.await(Math.max(1, (deadline - System.nanoTime()) / 1_000_000)) || !write.isSuccess()) {
-                    throw new GangException("rank " + rank + " could not send " + tag + " to " + write.channel().remoteAddress()
-                            + " within " + timeout + (write.cause() == null ? "" : ": " + write.cause().getMessage()));
+                if (to != rank) {
+                    send(to, tag, send[to], deadline);
                 }
             }
             for (int from = 0; from < size(); from++) {
                 if (from == rank) {
                     continue;
                 }
-                TensorFrames.Received r = local.inbox().take(job, attempt, rank, from, Math.max(0, deadline - System.nanoTime()));
+                TensorFrames.Received r = local.inbox().take(job, attempt, rank, from,
+                        Math.max(0, deadline - System.nanoTime()), () -> failure != null);
                 if (r == null) {
+                    throwIfFailed();
                     throw new GangException("rank " + from + " sent nothing for " + tag + " of job " + job + " attempt "
                             + attempt + " within " + timeout);
                 }
@@ -113,6 +104,55 @@ public final class NettyExchange implements SequenceExchange, AutoCloseable {
         }
     }
 
+    /**
+     * Hands one frame to Netty without waiting for it to be written: the rank goes on to wait for its peers' frames
+     * at once, which saves a wake-up per exchange. A failed write is recorded and wakes that wait. Buffers stay
+     * bounded: over the connection's high water mark the rank waits for its previous frame to leave first.
+     */
+    private void send(int to, ExchangeTag tag, float[] values, long deadline) throws InterruptedException {
+        Channel ch = channel(to);
+        if (!ch.isWritable() && lastWrites[to] != null) {
+            ChannelFuture last = lastWrites[to];
+            if (!last.await(Math.max(1, (deadline - System.nanoTime()) / 1_000_000))) {
+                throw new GangException("rank " + rank + " could not send " + tag + " to rank " + to + " at "
+                        + peers.get(to) + " within " + timeout + ": the peer is not reading");
+            }
+            throwIfFailed();
+        }
+        ByteBuf out = ch.alloc().buffer(4 * values.length + 1024);
+        try {
+            payloadSent += TensorFrames.encode(local.allocator(),
+                    new FrameHeader(job, attempt, tag, rank, to, values.length), values, out);
+        } catch (RuntimeException e) {
+            out.release();
+            throw e;
+        }
+        bytesSent += out.readableBytes() + 4;
+        ChannelFuture write = ch.writeAndFlush(out);
+        lastWrites[to] = write;
+        write.addListener(done -> {
+            if (!done.isSuccess()) {
+                fail("rank " + rank + " could not send " + tag + " to rank " + to + " at " + peers.get(to)
+                        + (done.cause() == null ? "" : ": " + done.cause().getMessage()));
+            }
+        });
+    }
+
+    /** Records the first failure of this rank's connections and wakes a rank waiting for frames. */
+    private void fail(String why) {
+        if (failure == null && !closed) {
+            failure = why;
+            local.inbox().wake();
+        }
+    }
+
+    private void throwIfFailed() {
+        String why = failure;
+        if (why != null) {
+            throw new GangException(why);
+        }
+    }
+
     private Channel channel(int to) throws InterruptedException {
         Channel ch = channels[to];
         if (ch == null || !ch.isActive()) {
@@ -121,6 +161,8 @@ public final class NettyExchange implements SequenceExchange, AutoCloseable {
             }
             ch = local.connect(peers.get(to), timeout);
             channels[to] = ch;
+            // a peer's participant gone (its endpoint closed) ends a wait for its frames now, not at the timeout
+            ch.closeFuture().addListener(closed -> fail("connection to rank " + to + " at " + peers.get(to) + " was lost"));
         }
         return ch;
     }
@@ -132,6 +174,7 @@ public final class NettyExchange implements SequenceExchange, AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         for (Channel ch : channels) {
             if (ch != null) {
                 ch.close();

@@ -70,6 +70,7 @@ public final class SequenceParallelBench {
         }
         // what one exchange costs before any payload: the floor under every small gang step
         put(lines, out, "exchange_us_16_floats", fmt(smallExchangeMicros(quick ? 2_000 : 5_000)));
+        put(lines, out, "gang_transport", GangServer.transport());
         return lines;
     }
 

@@ -163,4 +163,28 @@ class GangTransportTest {
         doomed.close();
         assertThatThrownBy(() -> zero.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(GangException.class);
     }
+
+    @Test
+    void aPeerWhoseParticipantGoesWhileWaitedOnEndsTheWaitAtOnceNotAtTheTimeout() throws Exception {
+        GangServer doomed = GangServer.start("127.0.0.1", 0);
+        List<InetSocketAddress> gang = List.of(SERVERS.get(0).address(), doomed.address());
+        NettyExchange zeroEnd = new NettyExchange(SERVERS.get(0), "job-gone-while-waited-on", 1, 0, gang,
+                Duration.ofSeconds(60));
+        Future<GeneratedGrid> zero = pool.submit(() -> {
+            try (zeroEnd) {
+                return MODEL.generate(REQUEST, ProgressListener.NONE, new CancellationToken(), zeroEnd);
+            }
+        });
+        long started = System.nanoTime();
+        while (zeroEnd.stats().bytesSent() == 0 && System.nanoTime() - started < TimeUnit.SECONDS.toNanos(30)) {
+            Thread.sleep(5);
+        }
+        assertThat(zeroEnd.stats().bytesSent()).as("rank 0 sent its first frame").isPositive();
+        // rank 1 never answers; rank 0 now waits for its first frame, and then rank 1's participant goes
+        long lost = System.nanoTime();
+        doomed.close();
+        assertThatThrownBy(() -> zero.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(GangException.class)
+                .cause().hasMessageContaining("connection to rank 1");
+        assertThat(Duration.ofNanos(System.nanoTime() - lost)).isLessThan(Duration.ofSeconds(10));
+    }
 }
