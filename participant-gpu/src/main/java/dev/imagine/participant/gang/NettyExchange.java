@@ -6,9 +6,11 @@ import dev.imagine.kernels.parallel.SequenceExchange;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One rank's end of a gang over the network: frames to every peer through its own connection, frames from every
@@ -172,12 +174,25 @@ public final class NettyExchange implements SequenceExchange, AutoCloseable {
         return new TransferStats(bytesSent, payloadSent, waitNanos, exchanges);
     }
 
+    /**
+     * Ends this rank's run. A frame still being written (the last one may be tens of MiB, and its peer may be waiting
+     * for it) is let finish first: its connection closes once the write is done, or after the timeout at the latest.
+     */
     @Override
     public void close() {
         closed = true;
-        for (Channel ch : channels) {
-            if (ch != null) {
+        for (int to = 0; to < channels.length; to++) {
+            Channel ch = channels[to];
+            ChannelFuture last = lastWrites[to];
+            if (ch == null) {
+                continue;
+            }
+            if (last == null || last.isDone()) {
                 ch.close();
+            } else {
+                last.addListener(ChannelFutureListener.CLOSE);
+                var deadline = ch.eventLoop().schedule(() -> ch.close(), timeout.toMillis(), TimeUnit.MILLISECONDS);
+                ch.closeFuture().addListener(closedNow -> deadline.cancel(false));
             }
         }
         local.inbox().close(job, attempt, rank);

@@ -165,6 +165,32 @@ class GangTransportTest {
     }
 
     @Test
+    void aRankThatEndsRightAfterSendingALargeFrameStillDeliversIt() throws Exception {
+        // 32 MiB is more than loopback takes at once: the frame is still being written when rank 1, which has
+        // already received rank 0's small frame, ends its run
+        float[] large = new float[8 << 20];
+        for (int i = 0; i < large.length; i++) {
+            large[i] = i % 1000;
+        }
+        ExchangeTag tag = new ExchangeTag(0, 0, ExchangeTag.Phase.GATHER);
+        Future<float[]> zero = pool.submit(() -> {
+            try (NettyExchange exchange = new NettyExchange(SERVERS.get(0), "job-last-frame", 1, 0, addresses(2),
+                    Duration.ofSeconds(10))) {
+                float[][] receive = {null, new float[large.length]};
+                exchange.exchange(tag, new float[][] {null, {1f}}, receive);
+                return receive[1];
+            }
+        });
+        try (NettyExchange one = new NettyExchange(SERVERS.get(1), "job-last-frame", 1, 1, addresses(2),
+                Duration.ofSeconds(10))) {
+            float[][] receive = {new float[1], null};
+            one.exchange(tag, new float[][] {large, null}, receive);
+            assertThat(receive[0][0]).isEqualTo(1f);
+        }
+        assertThat(zero.get(30, TimeUnit.SECONDS)).isEqualTo(large);
+    }
+
+    @Test
     void aPeerWhoseParticipantGoesWhileWaitedOnEndsTheWaitAtOnceNotAtTheTimeout() throws Exception {
         GangServer doomed = GangServer.start("127.0.0.1", 0);
         List<InetSocketAddress> gang = List.of(SERVERS.get(0).address(), doomed.address());
