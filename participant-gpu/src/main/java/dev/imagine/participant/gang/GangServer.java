@@ -43,6 +43,8 @@ public final class GangServer implements AutoCloseable {
     static final int MAX_FRAME_BYTES = 256 << 20;
     /** Bytes of frames queued for runs before the server stops reading. */
     static final long MAX_QUEUED_BYTES = 512L << 20;
+    /** Freed frame buffers kept for the next frames of their sizes. */
+    static final long MAX_CACHED_BYTES = 256L << 20;
 
     /**
      * Pooled direct buffers in 64 MiB chunks: a frame of a few MiB (XL sends ~7 MiB per peer per phase at 256 tokens)
@@ -60,6 +62,7 @@ public final class GangServer implements AutoCloseable {
 
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
+    private final FrameMemory memory = new FrameMemory(MAX_CACHED_BYTES);
     private final BufferAllocator allocator;
     private final GangInbox inbox = new GangInbox(MAX_QUEUED_BYTES);
     private final Channel server;
@@ -69,7 +72,8 @@ public final class GangServer implements AutoCloseable {
         this.advertised = advertised;
         boss = new MultiThreadIoEventLoopGroup(1, ioHandlers());
         workers = new MultiThreadIoEventLoopGroup(2, ioHandlers());
-        allocator = new RootAllocator(2L << 30);
+        allocator = new RootAllocator(RootAllocator.configBuilder().maxAllocation(2L << 30)
+                .allocationManagerFactory(memory).build());
         server = new ServerBootstrap().group(boss, workers).channel(serverChannel())
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.ALLOCATOR, BUFFERS)
@@ -166,6 +170,7 @@ public final class GangServer implements AutoCloseable {
             // an exchange still open on another thread holds a frame; the memory goes with the process
             LOG.warn("Gang endpoint closed with tensor memory still held: {}", leaked.getMessage());
         }
+        memory.close();
     }
 
     private final class FrameHandler extends SimpleChannelInboundHandler<ByteBuf> {

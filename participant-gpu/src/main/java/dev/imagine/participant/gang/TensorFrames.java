@@ -8,12 +8,14 @@ import java.nio.ByteOrder;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.util.List;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.Float4Vector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.dictionary.DictionaryProvider;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
 import org.apache.arrow.vector.ipc.ArrowStreamWriter;
+import org.apache.arrow.vector.ipc.message.ArrowFieldNode;
 import org.apache.arrow.vector.types.FloatingPointPrecision;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
@@ -38,10 +40,13 @@ final class TensorFrames {
         Schema schema = new Schema(List.of(VALUES), header.toMetadata());
         try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator)) {
             Float4Vector vector = (Float4Vector) root.getVector(0);
-            vector.allocateNew(data.length);
             long bytes = 4L * data.length;
-            vector.getDataBuffer().nioBuffer(0, (int) bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(data);
-            vector.getValidityBuffer().setOne(0, (int) vector.getValidityBuffer().capacity());
+            // the values go into a buffer that is not zeroed first (allocateNew would, only for them to be overwritten);
+            // with no nulls, the vector makes its own all-set validity buffer
+            try (ArrowBuf values = allocator.buffer(bytes)) {
+                values.nioBuffer(0, (int) bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(data);
+                vector.loadFieldBuffers(new ArrowFieldNode(data.length, 0), List.of(allocator.getEmpty(), values));
+            }
             vector.setValueCount(data.length);
             root.setRowCount(data.length);
             try (ArrowStreamWriter writer = new ArrowStreamWriter(root, new DictionaryProvider.MapDictionaryProvider(),
