@@ -15,7 +15,7 @@ public final class BenchSpCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--quick", description = "One block timed, two runs each: under two minutes.")
+    @Option(names = "--quick", description = "One block timed, three interleaved rounds: under two minutes.")
     boolean quick;
 
     @Override

@@ -14,10 +14,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -34,38 +37,71 @@ public final class SequenceParallelBench {
     /** key=value lines, each handed to {@code out} as soon as it is known. */
     public static Map<String, String> run(boolean quick, Consumer<String> out) throws Exception {
         int blocks = quick ? 1 : 2;
-        int iterations = quick ? 2 : 4;
+        int rounds = quick ? 3 : 5;
         Map<String, String> lines = new LinkedHashMap<>();
         put(lines, out, "blocks_timed", Integer.toString(blocks));
         put(lines, out, "threads_per_rank", "1");
+        put(lines, out, "rounds", Integer.toString(rounds));
         for (int latent : new int[] {32, 64}) {
             int tokens = (latent / 2) * (latent / 2);
             String suffix = "_xl" + tokens;
             double scale = (double) ModelPreset.XL.depth() / blocks;
-            double one;
-            try (TensorOps ops = Backends.create(1)) {
+            double[] one = new double[rounds];
+            double[] coRun = new double[rounds];
+            double[] pipedMs = new double[rounds];
+            double[] plainMs = new double[rounds];
+            Gang piped;
+            Gang plain;
+            // one rank, the gang pipelined (two parts: one part's exchange under the other's compute) and not, in
+            // interleaved rounds: the ratios are taken per round, so a neighbour that slows the machine for a while
+            // slows both sides of a ratio
+            ExecutorService beside = Executors.newSingleThreadExecutor();
+            try (TensorOps ops = Backends.create(1);
+                 TensorOps otherOps = Backends.create(1);
+                 GangRounds pipedGang = GangRounds.start(blocks, latent, DitStepBench.GANG_PARTS);
+                 GangRounds plainGang = GangRounds.start(blocks, latent, 1)) {
                 Runnable forward = DitStepBench.xlForward(blocks, latent, ops, null);
-                one = median(time(forward, iterations)) * scale;
+                Runnable other = DitStepBench.xlForward(blocks, latent, otherOps, null);
+                forward.run();
+                other.run();
+                pipedGang.awaitReady();
+                plainGang.awaitReady();
+                for (int r = 0; r < rounds; r++) {
+                    long start = System.nanoTime();
+                    forward.run();
+                    one[r] = (System.nanoTime() - start) / 1e6;
+                    coRun[r] = coRunMillis(forward, other, beside);
+                    pipedMs[r] = pipedGang.step();
+                    plainMs[r] = plainGang.step();
+                }
+                piped = pipedGang.finish();
+                plain = plainGang.finish();
+            } finally {
+                beside.shutdownNow();
             }
-            put(lines, out, "sp1_step_ms" + suffix, fmt(one));
-            // pipelined (two parts: one part's exchange under the other's compute) and not, in the same run; the
-            // step is the one the gang renders with (DitNetwork pipelines from a size up)
-            Gang piped = gangOfTwo(blocks, latent, iterations, DitStepBench.GANG_PARTS);
-            Gang plain = gangOfTwo(blocks, latent, iterations, 1);
             boolean pipelines = DitStepBench.gangParts(latent, 2) > 1;
             Gang two = pipelines ? piped : plain;
-            double twoMs = two.stepMillis * scale;
-            put(lines, out, "sp2_step_ms" + suffix, fmt(twoMs));
-            put(lines, out, "sp2_speedup" + suffix, fmt(one / twoMs));
+            double[] twoMs = pipelines ? pipedMs : plainMs;
+            put(lines, out, "sp1_step_ms" + suffix, fmt(median(one) * scale));
+            put(lines, out, "sp2_step_ms" + suffix, fmt(median(twoMs) * scale));
+            put(lines, out, "sp2_speedup" + suffix, fmt(median(ratios(one, twoMs))));
+            put(lines, out, "sp2_speedup_range" + suffix, range(ratios(one, twoMs)));
+            // what the machine allows: two whole single-rank steps at once, one per core, against one alone. A gang
+            // of two does half the work per rank, so it cannot beat 2 / that slowdown without its exchanges at all
+            double[] slowdown = ratios(coRun, one);
+            put(lines, out, "corun_slowdown" + suffix, fmt(median(slowdown)));
+            put(lines, out, "sp2_ceiling" + suffix, fmt(2 / median(slowdown)));
+            put(lines, out, "sp2_of_ceiling" + suffix, fmt(median(ratios(one, twoMs)) * median(slowdown) / 2));
             // per step: every block's two all-to-alls scaled to 28 blocks, the one gather per step as measured
             long perStep = Math.round((two.bytesPerForward - two.gatherBytes) * scale) + two.gatherBytes;
             put(lines, out, "bytes_per_step" + suffix, Long.toString(perStep));
             put(lines, out, "exchange_fraction" + suffix, fmt(two.exchangeFraction));
             put(lines, out, "pipelined" + suffix, Boolean.toString(pipelines));
             put(lines, out, "overlap_fraction" + suffix, fmt(two.overlapFraction));
-            put(lines, out, "sp2_step_ms_pipelined" + suffix, fmt(piped.stepMillis * scale));
-            put(lines, out, "sp2_step_ms_unpipelined" + suffix, fmt(plain.stepMillis * scale));
-            put(lines, out, "pipelined_vs_unpipelined" + suffix, fmt(plain.stepMillis / piped.stepMillis));
+            put(lines, out, "sp2_step_ms_pipelined" + suffix, fmt(median(pipedMs) * scale));
+            put(lines, out, "sp2_step_ms_unpipelined" + suffix, fmt(median(plainMs) * scale));
+            put(lines, out, "pipelined_vs_unpipelined" + suffix, fmt(median(ratios(plainMs, pipedMs))));
+            put(lines, out, "pipelined_vs_unpipelined_range" + suffix, range(ratios(plainMs, pipedMs)));
             put(lines, out, "overlap_fraction_pipelined" + suffix, fmt(piped.overlapFraction));
         }
         // what one exchange costs before any payload: the floor under every small gang step
@@ -128,44 +164,128 @@ public final class SequenceParallelBench {
             double overlapFraction) {
     }
 
-    private static Gang gangOfTwo(int blocks, int latent, int iterations, int parts) throws Exception {
-        CyclicBarrier barrier = new CyclicBarrier(2);
-        List<double[]> ranks = onTwoRanks("bench-sp", (rank, exchange) -> {
-            try (TensorOps ops = Backends.create(1)) {
-                DitStepBench.XlForward forward = DitStepBench.xlForward(blocks, latent, ops, exchange, parts);
-                forward.run(); // warm-up, and the connections
-                SequenceExchange.TransferStats before = exchange.stats();
-                double[] times = new double[iterations];
-                for (int i = 0; i < iterations; i++) {
-                    barrier.await();
-                    long start = System.nanoTime();
-                    forward.run();
-                    times[i] = (System.nanoTime() - start) / 1e6;
+    /**
+     * A gang of two kept alive between rounds: {@link #step} runs one forward on both ranks (they start together)
+     * and returns the slower rank's milliseconds; between steps the ranks wait, so the other side of a ratio runs
+     * alone on the machine.
+     */
+    private static final class GangRounds implements AutoCloseable {
+        private final CyclicBarrier ready = new CyclicBarrier(3);
+        private final CyclicBarrier go = new CyclicBarrier(3);
+        private final CyclicBarrier done = new CyclicBarrier(3);
+        private final double[] last = new double[2];
+        private final int latent;
+        private final ExecutorService driver = Executors.newSingleThreadExecutor();
+        private final Future<List<double[]>> ranks;
+        private volatile boolean finishing;
+
+        private GangRounds(int blocks, int latent, int parts) {
+            this.latent = latent;
+            ranks = driver.submit(() -> onTwoRanks("bench-sp-" + parts, (rank, exchange) -> {
+                try (TensorOps ops = Backends.create(1)) {
+                    DitStepBench.XlForward forward = DitStepBench.xlForward(blocks, latent, ops, exchange, parts);
+                    forward.run(); // warm-up, and the connections
+                    ready.await();
+                    SequenceExchange.TransferStats before = exchange.stats();
+                    int steps = 0;
+                    double millis = 0;
+                    while (true) {
+                        go.await();
+                        if (finishing) {
+                            break;
+                        }
+                        long start = System.nanoTime();
+                        forward.run();
+                        last[rank] = (System.nanoTime() - start) / 1e6;
+                        millis += last[rank];
+                        steps++;
+                        done.await();
+                    }
+                    SequenceExchange.TransferStats after = exchange.stats();
+                    double bytes = (double) (after.bytesSent() - before.bytesSent()) / steps;
+                    double waitMs = (after.waitNanos() - before.waitNanos()) / 1e6 / steps;
+                    return new double[] {millis / steps, bytes, waitMs, forward.overlapFraction()};
+                } catch (Exception | Error e) {
+                    // whoever waits at a barrier for this rank learns of the failure now, not at the timeout
+                    ready.reset();
+                    go.reset();
+                    done.reset();
+                    throw e;
                 }
-                SequenceExchange.TransferStats after = exchange.stats();
-                double bytes = (double) (after.bytesSent() - before.bytesSent()) / iterations;
-                double waitMs = (after.waitNanos() - before.waitNanos()) / 1e6 / iterations;
-                return new double[] {median(times), bytes, waitMs, forward.overlapFraction()};
+            }));
+        }
+
+        static GangRounds start(int blocks, int latent, int parts) {
+            return new GangRounds(blocks, latent, parts);
+        }
+
+        /** Returns once both ranks are warm. */
+        void awaitReady() throws Exception {
+            await(ready);
+        }
+
+        double step() throws Exception {
+            await(go);
+            await(done);
+            return Math.max(last[0], last[1]);
+        }
+
+        /** A broken or timed-out barrier is reported as the rank's own failure where there is one. */
+        private void await(CyclicBarrier barrier) throws Exception {
+            try {
+                barrier.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (BrokenBarrierException | TimeoutException e) {
+                if (ranks.isDone()) {
+                    ranks.get();
+                }
+                throw e;
             }
-        });
-        double[] zero = ranks.get(0);
-        double[] one = ranks.get(1);
-        double step = Math.max(zero[0], one[0]);
-        // the gather frame: this rank's patches of the final layer (batch 8, half the tokens, 16 values each)
-        int tokens = (latent / 2) * (latent / 2);
-        long gather = 8L * (tokens / 2) * 16 * 4;
-        return new Gang(step, Math.round(zero[1]), gather, zero[2] / zero[0], (zero[3] + one[3]) / 2);
+        }
+
+        /** Ends the rounds: the gang's bytes, exchange fraction and overlap over its steps. */
+        Gang finish() throws Exception {
+            finishing = true;
+            await(go);
+            List<double[]> both = ranks.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            double[] zero = both.get(0);
+            double[] one = both.get(1);
+            // the gather frame: this rank's patches of the final layer (batch 8, half the tokens, 16 values each)
+            int tokens = (latent / 2) * (latent / 2);
+            long gather = 8L * (tokens / 2) * 16 * 4;
+            return new Gang(Math.max(zero[0], one[0]), Math.round(zero[1]), gather, zero[2] / zero[0],
+                    (zero[3] + one[3]) / 2);
+        }
+
+        @Override
+        public void close() {
+            driver.shutdownNow();
+        }
     }
 
-    private static double[] time(Runnable forward, int iterations) {
+    /** Two single-rank steps at once (the machine's two cores both busy): the slower one's milliseconds. */
+    private static double coRunMillis(Runnable forward, Runnable other, ExecutorService beside) throws Exception {
+        long start = System.nanoTime();
+        Future<Long> second = beside.submit(() -> {
+            other.run();
+            return System.nanoTime();
+        });
         forward.run();
-        double[] times = new double[iterations];
-        for (int i = 0; i < iterations; i++) {
-            long start = System.nanoTime();
-            forward.run();
-            times[i] = (System.nanoTime() - start) / 1e6;
+        long mine = System.nanoTime();
+        return (Math.max(mine, second.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) - start) / 1e6;
+    }
+
+    private static double[] ratios(double[] numerators, double[] denominators) {
+        double[] r = new double[numerators.length];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = numerators[i] / denominators[i];
         }
-        return times;
+        return r;
+    }
+
+    private static String range(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return fmt(sorted[0]) + "-" + fmt(sorted[sorted.length - 1]);
     }
 
     private static double median(double[] values) {
