@@ -58,8 +58,8 @@ public final class SequenceParallelBench {
             ExecutorService beside = Executors.newSingleThreadExecutor();
             try (TensorOps ops = Backends.create(1);
                  TensorOps otherOps = Backends.create(1);
-                 GangRounds pipedGang = GangRounds.start(blocks, latent, DitStepBench.GANG_PARTS);
-                 GangRounds plainGang = GangRounds.start(blocks, latent, 1)) {
+                 GangRounds pipedGang = new GangRounds(blocks, latent, DitStepBench.GANG_PARTS);
+                 GangRounds plainGang = new GangRounds(blocks, latent, 1)) {
                 Runnable forward = DitStepBench.xlForward(blocks, latent, ops, null);
                 Runnable other = DitStepBench.xlForward(blocks, latent, otherOps, null);
                 forward.run();
@@ -84,14 +84,15 @@ public final class SequenceParallelBench {
             double[] twoMs = pipelines ? pipedMs : plainMs;
             put(lines, out, "sp1_step_ms" + suffix, fmt(median(one) * scale));
             put(lines, out, "sp2_step_ms" + suffix, fmt(median(twoMs) * scale));
-            put(lines, out, "sp2_speedup" + suffix, fmt(median(ratios(one, twoMs))));
-            put(lines, out, "sp2_speedup_range" + suffix, range(ratios(one, twoMs)));
+            double[] speedups = ratios(one, twoMs);
+            put(lines, out, "sp2_speedup" + suffix, fmt(median(speedups)));
+            put(lines, out, "sp2_speedup_range" + suffix, range(speedups));
             // what the machine allows: two whole single-rank steps at once, one per core, against one alone. A gang
             // of two does half the work per rank, so it cannot beat 2 / that slowdown without its exchanges at all
-            double[] slowdown = ratios(coRun, one);
-            put(lines, out, "corun_slowdown" + suffix, fmt(median(slowdown)));
-            put(lines, out, "sp2_ceiling" + suffix, fmt(2 / median(slowdown)));
-            put(lines, out, "sp2_of_ceiling" + suffix, fmt(median(ratios(one, twoMs)) * median(slowdown) / 2));
+            double slowdown = median(ratios(coRun, one));
+            put(lines, out, "corun_slowdown" + suffix, fmt(slowdown));
+            put(lines, out, "sp2_ceiling" + suffix, fmt(2 / slowdown));
+            put(lines, out, "sp2_of_ceiling" + suffix, fmt(median(speedups) * slowdown / 2));
             // per step: every block's two all-to-alls scaled to 28 blocks, the one gather per step as measured
             long perStep = Math.round((two.bytesPerForward - two.gatherBytes) * scale) + two.gatherBytes;
             put(lines, out, "bytes_per_step" + suffix, Long.toString(perStep));
@@ -100,8 +101,9 @@ public final class SequenceParallelBench {
             put(lines, out, "overlap_fraction" + suffix, fmt(two.overlapFraction));
             put(lines, out, "sp2_step_ms_pipelined" + suffix, fmt(median(pipedMs) * scale));
             put(lines, out, "sp2_step_ms_unpipelined" + suffix, fmt(median(plainMs) * scale));
-            put(lines, out, "pipelined_vs_unpipelined" + suffix, fmt(median(ratios(plainMs, pipedMs))));
-            put(lines, out, "pipelined_vs_unpipelined_range" + suffix, range(ratios(plainMs, pipedMs)));
+            double[] pipelineGains = ratios(plainMs, pipedMs);
+            put(lines, out, "pipelined_vs_unpipelined" + suffix, fmt(median(pipelineGains)));
+            put(lines, out, "pipelined_vs_unpipelined_range" + suffix, range(pipelineGains));
             put(lines, out, "overlap_fraction_pipelined" + suffix, fmt(piped.overlapFraction));
         }
         // what one exchange costs before any payload: the floor under every small gang step
@@ -160,7 +162,7 @@ public final class SequenceParallelBench {
      * exchangeFraction: the exchanges' time on the transport against the step; overlapFraction: the share of it the
      * compute thread did not wait for (both ranks' mean).
      */
-    private record Gang(double stepMillis, long bytesPerForward, long gatherBytes, double exchangeFraction,
+    private record Gang(long bytesPerForward, long gatherBytes, double exchangeFraction,
             double overlapFraction) {
     }
 
@@ -179,7 +181,7 @@ public final class SequenceParallelBench {
         private final Future<List<double[]>> ranks;
         private volatile boolean finishing;
 
-        private GangRounds(int blocks, int latent, int parts) {
+        GangRounds(int blocks, int latent, int parts) {
             this.latent = latent;
             ranks = driver.submit(() -> onTwoRanks("bench-sp-" + parts, (rank, exchange) -> {
                 try (TensorOps ops = Backends.create(1)) {
@@ -215,10 +217,6 @@ public final class SequenceParallelBench {
             }));
         }
 
-        static GangRounds start(int blocks, int latent, int parts) {
-            return new GangRounds(blocks, latent, parts);
-        }
-
         /** Returns once both ranks are warm. */
         void awaitReady() throws Exception {
             await(ready);
@@ -252,7 +250,7 @@ public final class SequenceParallelBench {
             // the gather frame: this rank's patches of the final layer (batch 8, half the tokens, 16 values each)
             int tokens = (latent / 2) * (latent / 2);
             long gather = 8L * (tokens / 2) * 16 * 4;
-            return new Gang(Math.max(zero[0], one[0]), Math.round(zero[1]), gather, zero[2] / zero[0],
+            return new Gang(Math.round(zero[1]), gather, zero[2] / zero[0],
                     (zero[3] + one[3]) / 2);
         }
 
