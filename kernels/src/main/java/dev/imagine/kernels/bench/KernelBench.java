@@ -80,8 +80,17 @@ public final class KernelBench {
         double matmulFlops = 2.0 * M * K * N;
         float[] qkv = new SplitMix64(4).gaussians(dit.batch() * dit.qTokens() * dit.qStride(), 1.0);
         float[] o = new float[dit.batch() * dit.qTokens() * dit.hidden()];
-        try (TensorOps ops = new VectorTensorOps(threads); TensorOps one = new VectorTensorOps(1)) {
+        // an XL MLP's first matmul (256 tokens, batch 8), for the A/B of packing A
+        int xlM = 2048;
+        int xlK = 1152;
+        int xlN = 4608;
+        float[] xlA = new SplitMix64(5).gaussians(xlM * xlK, 1.0);
+        float[] xlC = new float[xlM * xlN];
+        double xlFlops = 2.0 * xlM * xlK * xlN;
+        try (TensorOps ops = new VectorTensorOps(threads); TensorOps one = new VectorTensorOps(1);
+             TensorOps rowMajor = new VectorTensorOps(threads, false)) {
             Weight pw = ops.prepare(w, K, N);
+            Weight xlW = ops.prepare(new SplitMix64(6).gaussians(xlK * xlN, 0.1), xlK, xlN);
             // Interleaved rounds: each round times every workload once, so the ceiling and the kernels
             // see the same competing load on a shared machine; ratios are taken within a round.
             List<Workload> workloads = List.of(
@@ -90,7 +99,10 @@ public final class KernelBench {
                     Workload.timed(dit.flops(), () -> ops.attention(dit, qkv, qkv, qkv, o)),
                     Workload.timed(small.flops(), () -> ops.attention(small, qkv, qkv, qkv, o)),
                     Workload.selfTimed(() -> fmaTeam(1, PEAK_ITERATIONS)),
-                    Workload.timed(matmulFlops, () -> one.matmul(a, M, pw, bias, c)));
+                    Workload.timed(matmulFlops, () -> one.matmul(a, M, pw, bias, c)),
+                    Workload.timed(matmulFlops, () -> rowMajor.matmul(a, M, pw, bias, c)),
+                    Workload.timed(xlFlops, () -> ops.matmul(xlA, xlM, xlW, null, xlC)),
+                    Workload.timed(xlFlops, () -> rowMajor.matmul(xlA, xlM, xlW, null, xlC)));
             double[][] rates = measure(workloads, rounds, seconds);
             out.put("peak_gflops", fmt(median(rates[0])));
             out.put("peak_gflops_1t", fmt(median(rates[4])));
@@ -101,6 +113,12 @@ public final class KernelBench {
             out.put("attention_gflops", fmt(median(rates[2])));
             out.put("attention_peak_ratio", ratio(rates[2], rates[0]));
             out.put("attention_gflops_4x8x256x64", fmt(median(rates[3])));
+            // the same matmuls with A left row-major: what packing A buys (1.0 where the CPU does not pack)
+            out.put("matmul_packed_vs_rowmajor", ratio(rates[1], rates[6]));
+            out.put("matmul_packed_vs_rowmajor_range", range(rates[1], rates[6]));
+            out.put("matmul_gflops_xl_mlp", fmt(median(rates[7])));
+            out.put("matmul_packed_vs_rowmajor_xl_mlp", ratio(rates[7], rates[8]));
+            out.put("matmul_packed_vs_rowmajor_xl_mlp_range", range(rates[7], rates[8]));
 
             TensorOps ref = ScalarTensorOps.INSTANCE;
             Weight rw = ref.prepare(w, K, N);
@@ -184,6 +202,17 @@ public final class KernelBench {
             }
         }
         return rates;
+    }
+
+    /** The lowest and highest per-round ratio, "0.95-1.08". */
+    private static String range(double[] rates, double[] baseline) {
+        double lo = Double.MAX_VALUE;
+        double hi = -Double.MAX_VALUE;
+        for (int i = 0; i < rates.length; i++) {
+            lo = Math.min(lo, rates[i] / baseline[i]);
+            hi = Math.max(hi, rates[i] / baseline[i]);
+        }
+        return String.format(Locale.ROOT, "%.3f-%.3f", lo, hi);
     }
 
     private static String ratio(double[] rates, double[] ceiling) {

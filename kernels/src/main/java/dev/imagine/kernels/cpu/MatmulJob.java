@@ -19,8 +19,21 @@ final class MatmulJob implements WorkerPool.Task {
     static final int PANELS_PER_TILE = 12;
     /** Below this many multiply-adds the call runs on the calling thread. */
     static final long PARALLEL_MIN_MACS = 1L << 18;
+    /**
+     * Packing A costs one pass over it (a gather and a store per 14 values) for every call; against the
+     * multiply-adds that is about 17 / n of the time, so it pays from this many panels (n = 1,024) up.
+     */
+    static final int PACK_MIN_PANELS = 32;
+    /** The 14-row tile on A packed first ({@code -Dimagine.kernels.packA=false} keeps A row-major). */
+    static final boolean PACK_A = TallMicroKernel.packs() && MR == TallMicroKernel.MR
+            && Boolean.parseBoolean(System.getProperty("imagine.kernels.packA", "true"));
 
     private final WorkerPool pool;
+    private final boolean packs;
+    private final PackTask packTask;
+    /** A of this call packed (null when not), grown to the largest call; micro-tile t at t * MR * k. */
+    private float[] packed = new float[0];
+    private boolean packedCall;
     private float[] a;
     private int m;
     private PackedWeight w;
@@ -34,7 +47,14 @@ final class MatmulJob implements WorkerPool.Task {
     private final float[][] edge;
 
     MatmulJob(WorkerPool pool) {
+        this(pool, PACK_A);
+    }
+
+    /** @param packA pack A for the 14-row tile (where it can: see {@link #PACK_A}); false keeps A row-major */
+    MatmulJob(WorkerPool pool, boolean packA) {
         this.pool = pool;
+        this.packs = packA && TallMicroKernel.packs() && MR == TallMicroKernel.MR;
+        this.packTask = new PackTask();
         this.edge = new float[pool.threads()][MR * MicroKernel.NR];
     }
 
@@ -55,7 +75,16 @@ final class MatmulJob implements WorkerPool.Task {
         this.out = out;
         boolean parallel = (long) m * k * n >= PARALLEL_MIN_MACS && pool.threads() > 1;
         grid(m, k, w.panelCount(), parallel ? pool.threads() : 1);
+        packedCall = packs && w.panelCount() >= PACK_MIN_PANELS;
         try {
+            if (packedCall) {
+                int microTiles = (m + MR - 1) / MR;
+                long size = (long) microTiles * MR * k + MicroKernel.L;
+                if (packed.length < size) {
+                    packed = new float[Math.toIntExact(size)];
+                }
+                pool.run(microTiles, packTask, parallel);
+            }
             int tiles = rowBlocks * panelBlocks;
             pool.run(tiles, this, parallel);
         } finally {
@@ -103,18 +132,40 @@ final class MatmulJob implements WorkerPool.Task {
                 int rows = Math.min(MR, r1 - r);
                 if (cols == nr) {
                     // The chain starts from the bias row (or zeros), read with row stride 0.
-                    panel(a, r * k, k, rows, panels, bOff, k, out, r * n + j0, n,
-                            bias == null ? MicroKernel.ZERO : bias, bias == null ? 0 : j0, 0);
+                    float[] init = bias == null ? MicroKernel.ZERO : bias;
+                    int initOff = bias == null ? 0 : j0;
+                    if (packedCall) {
+                        TallMicroKernel.packedPanel(packed, r * k, rows, panels, bOff, k, out, r * n + j0, n,
+                                init, initOff, 0);
+                    } else {
+                        panel(a, r * k, k, rows, panels, bOff, k, out, r * n + j0, n, init, initOff, 0);
+                    }
                 } else {
                     // Last, narrower panel: a full-width scratch tile, the valid columns copied out.
                     float[] t = edge[worker];
                     fill(t, 0, nr, rows, cols, bias, j0);
-                    panel(a, r * k, k, rows, panels, bOff, k, t, 0, nr, t, 0, nr);
+                    if (packedCall) {
+                        TallMicroKernel.packedPanel(packed, r * k, rows, panels, bOff, k, t, 0, nr, t, 0, nr);
+                    } else {
+                        panel(a, r * k, k, rows, panels, bOff, k, t, 0, nr, t, 0, nr);
+                    }
                     for (int i = 0; i < rows; i++) {
                         System.arraycopy(t, i * nr, out, (r + i) * n + j0, cols);
                     }
                 }
             }
+        }
+    }
+
+    /** Packs A's micro-tile {@code index} (rows index * MR ..) for {@link TallMicroKernel#packedPanel}. */
+    private final class PackTask implements WorkerPool.Task {
+        private final int[][] maps = new int[pool.threads()][MicroKernel.L];
+
+        @Override
+        public void run(int index, int worker) {
+            int k = w.rows();
+            int r = index * MR;
+            TallMicroKernel.pack(a, r * k, k, Math.min(MR, m - r), k, packed, r * k, maps[worker]);
         }
     }
 

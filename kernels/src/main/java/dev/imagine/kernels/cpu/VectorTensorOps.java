@@ -31,14 +31,19 @@ public final class VectorTensorOps implements TensorOps {
     private final ExecutionMode mode;
 
     public VectorTensorOps(int threads) {
+        this(threads, MatmulJob.PACK_A);
+    }
+
+    /** @param packA whether the matmul packs A for the 14-row tile where it can; false keeps A row-major (A/B benches) */
+    public VectorTensorOps(int threads, boolean packA) {
         this.pool = new WorkerPool(Math.max(1, threads));
-        this.matmul = new MatmulJob(pool);
+        this.matmul = new MatmulJob(pool, packA);
         this.attention = new AttentionJob(pool);
         this.elementwise = new ElementwiseJob(pool);
         this.conv = new Conv3x3Job(pool);
         this.upsample = new UpsampleJob(pool);
         this.mode = new ExecutionMode("cpu", true, pool.threads(), describeSpecies() + ", FMA, "
-                + MatmulJob.TILING.describe());
+                + MatmulJob.TILING.describe() + (packA && MatmulJob.PACK_A ? ", A packed" : ""));
     }
 
     /** e.g. "Vector API 512-bit (16 floats)". */

@@ -1,6 +1,7 @@
 package dev.imagine.kernels.cpu;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.imagine.kernels.SplitMix64;
 import org.junit.jupiter.api.Test;
@@ -57,6 +58,32 @@ class MicroKernelTest {
                         off, ldc, expected, off, ldc);
             }
             TallMicroKernel.panel(a, 3, lda, rows, b, 1, k, actual, 3, ldc, actual, 3, ldc);
+            assertThat(actual).as("rows %d, accumulating", rows).containsExactly(expected);
+        }
+    }
+
+    /** The tile on packed A must give the row-major tile's bits for every row count (the short ones repeat the last). */
+    @Test
+    void packedTallPanelMatchesTheRowMajorOneBitForBit() {
+        assumeTrue(TallMicroKernel.packs(), "packing gathers 14 lanes: 512-bit vectors only");
+        int k = 61;
+        int lda = 67;
+        int ldc = NR + 5;
+        int mr = TallMicroKernel.MR;
+        float[] a = new SplitMix64(7).gaussians(mr * lda + 4, 1.0);
+        float[] b = new SplitMix64(8).gaussians(k * NR + 2, 1.0);
+        float[] bias = new SplitMix64(9).gaussians(NR, 1.0);
+        int[] map = new int[MicroKernel.L];
+        for (int rows = 1; rows <= mr; rows++) {
+            float[] packed = new float[3 + mr * k + MicroKernel.L];
+            TallMicroKernel.pack(a, 4, lda, rows, k, packed, 3, map);
+            float[] expected = new float[mr * ldc + 2];
+            float[] actual = new float[expected.length];
+            TallMicroKernel.panel(a, 4, lda, rows, b, 2, k, expected, 2, ldc, bias, 0, 0);
+            TallMicroKernel.packedPanel(packed, 3, rows, b, 2, k, actual, 2, ldc, bias, 0, 0);
+            assertThat(actual).as("rows %d, from bias", rows).containsExactly(expected);
+            TallMicroKernel.panel(a, 4, lda, rows, b, 2, k, expected, 2, ldc, expected, 2, ldc);
+            TallMicroKernel.packedPanel(packed, 3, rows, b, 2, k, actual, 2, ldc, actual, 2, ldc);
             assertThat(actual).as("rows %d, accumulating", rows).containsExactly(expected);
         }
     }
