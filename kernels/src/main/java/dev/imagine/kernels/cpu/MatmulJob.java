@@ -24,9 +24,8 @@ final class MatmulJob implements WorkerPool.Task {
      * multiply-adds that is about 17 / n of the time, so it pays from this many panels (n = 1,024) up.
      */
     static final int PACK_MIN_PANELS = 32;
-    /** The 14-row tile on A packed first ({@code -Dimagine.kernels.packA=false} keeps A row-major). */
-    static final boolean PACK_A = TallMicroKernel.packs() && MR == TallMicroKernel.MR
-            && Boolean.parseBoolean(System.getProperty("imagine.kernels.packA", "true"));
+    /** Pack A where the CPU's tile can use it ({@code -Dimagine.kernels.packA=false} keeps A row-major). */
+    static final boolean PACK_A = Boolean.parseBoolean(System.getProperty("imagine.kernels.packA", "true"));
 
     private final WorkerPool pool;
     private final boolean packs;
@@ -50,12 +49,17 @@ final class MatmulJob implements WorkerPool.Task {
         this(pool, PACK_A);
     }
 
-    /** @param packA pack A for the 14-row tile (where it can: see {@link #PACK_A}); false keeps A row-major */
+    /** @param packA pack A where the 14-row tile runs on 512-bit vectors (elsewhere it is not); false keeps A row-major */
     MatmulJob(WorkerPool pool, boolean packA) {
         this.pool = pool;
         this.packs = packA && TallMicroKernel.packs() && MR == TallMicroKernel.MR;
         this.packTask = new PackTask();
         this.edge = new float[pool.threads()][MR * MicroKernel.NR];
+    }
+
+    /** Whether calls with enough panels pack A. */
+    boolean packs() {
+        return packs;
     }
 
     void run(float[] a, int m, PackedWeight w, float[] bias, float[] out) {

@@ -43,7 +43,7 @@ public final class VectorTensorOps implements TensorOps {
         this.conv = new Conv3x3Job(pool);
         this.upsample = new UpsampleJob(pool);
         this.mode = new ExecutionMode("cpu", true, pool.threads(), describeSpecies() + ", FMA, "
-                + MatmulJob.TILING.describe() + (packA && MatmulJob.PACK_A ? ", A packed" : ""));
+                + MatmulJob.TILING.describe() + (matmul.packs() ? ", A packed" : ""));
     }
 
     /** e.g. "Vector API 512-bit (16 floats)". */
