@@ -30,7 +30,7 @@ final class MatmulJob implements WorkerPool.Task {
     private final WorkerPool pool;
     private final boolean packs;
     private final PackTask packTask;
-    /** A of this call packed (null when not), grown to the largest call; micro-tile t at t * MR * k. */
+    /** A of the last packed call, grown to the largest one; micro-tile t at t * MR * k. */
     private float[] packed = new float[0];
     private boolean packedCall;
     private float[] a;
