@@ -12,6 +12,8 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -25,6 +27,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import org.apache.arrow.memory.BufferAllocator;
@@ -67,6 +70,9 @@ public final class GangServer implements AutoCloseable {
     private final GangInbox inbox = new GangInbox(MAX_QUEUED_BYTES);
     private final Channel server;
     private final String advertised;
+    /** Every connection peers opened to this endpoint, closed with it (see {@link #close}). */
+    private final ChannelGroup accepted = new DefaultChannelGroup("gang-accepted", GlobalEventExecutor.INSTANCE);
+    private volatile boolean closing;
 
     private GangServer(String host, int port, String advertised) throws InterruptedException {
         this.advertised = advertised;
@@ -80,6 +86,13 @@ public final class GangServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        // added before closing is read, closing set before the group is closed: close() sees the
+                        // connection, or the connection sees close()
+                        accepted.add(ch);
+                        if (closing) {
+                            ch.close();
+                            return;
+                        }
                         LengthFieldBasedFrameDecoder frames = new LengthFieldBasedFrameDecoder(MAX_FRAME_BYTES, 0, 4, 0, 4);
                         // a frame is the reads it arrived in, not a buffer regrown and copied as it fills
                         frames.setCumulator(ByteToMessageDecoder.COMPOSITE_CUMULATOR);
@@ -158,11 +171,19 @@ public final class GangServer implements AutoCloseable {
         return connect.channel();
     }
 
+    /**
+     * Stops accepting, closes every accepted connection, then the event loops. A connection accepted as the server
+     * closes may be registered on a worker loop after that loop closed its channels on shutdown: it would stay open,
+     * and the peer waiting on it would wait out its whole timeout instead of seeing this participant go. Hence the
+     * explicit group close, and the closing flag for a connection that is still being set up.
+     */
     @Override
     public void close() {
+        closing = true;
         server.close().syncUninterruptibly();
-        workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
         boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        accepted.close().awaitUninterruptibly(2_000);
+        workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
         inbox.closeAll();
         try {
             allocator.close();

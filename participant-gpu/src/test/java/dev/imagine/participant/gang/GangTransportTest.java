@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.imagine.kernels.CancellationToken;
 import dev.imagine.kernels.DiffusionModel;
 import dev.imagine.kernels.GeneratedGrid;
+import dev.imagine.kernels.GenerationCancelledException;
 import dev.imagine.kernels.GenerationRequest;
 import dev.imagine.kernels.ModelPreset;
 import dev.imagine.kernels.ModelRegistry;
@@ -148,20 +149,29 @@ class GangTransportTest {
     void aRankLostMidRunStopsTheOthers() throws Exception {
         GangServer doomed = GangServer.start("127.0.0.1", 0);
         List<InetSocketAddress> gang = List.of(SERVERS.get(0).address(), doomed.address());
+        CancellationToken oneStops = new CancellationToken();
+        // rank 1's participant goes after its second step: at a step, not at a time, so a fast machine that would
+        // finish the whole run before a timer fires still loses rank 1 mid-run
+        ProgressListener goesAtStepTwo = (step, total, preview) -> {
+            if (step == 2) {
+                oneStops.cancel();
+                doomed.close();
+            }
+        };
         Future<GeneratedGrid> one = pool.submit(() -> {
-            try (NettyExchange exchange = new NettyExchange(doomed, "job-lost", 1, 1, gang, Duration.ofSeconds(2))) {
-                return MODEL.generate(REQUEST, ProgressListener.NONE, new CancellationToken(), exchange);
+            try (NettyExchange exchange = new NettyExchange(doomed, "job-lost", 1, 1, gang, Duration.ofSeconds(60))) {
+                return MODEL.generate(REQUEST, goesAtStepTwo, oneStops, exchange);
             }
         });
         Future<GeneratedGrid> zero = pool.submit(() -> {
-            try (NettyExchange exchange = new NettyExchange(SERVERS.get(0), "job-lost", 1, 0, gang, Duration.ofSeconds(2))) {
+            try (NettyExchange exchange = new NettyExchange(SERVERS.get(0), "job-lost", 1, 0, gang, Duration.ofSeconds(60))) {
                 return MODEL.generate(REQUEST, ProgressListener.NONE, new CancellationToken(), exchange);
             }
         });
-        Thread.sleep(300);
-        one.cancel(true);
-        doomed.close();
-        assertThatThrownBy(() -> zero.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(GangException.class);
+        assertThatThrownBy(() -> one.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(GenerationCancelledException.class);
+        // the gang's timeout is a minute: rank 0 learns of the loss from its closed connection, not from the clock
+        assertThatThrownBy(() -> zero.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(GangException.class)
+                .cause().hasMessageContaining("connection to rank 1");
     }
 
     @Test
