@@ -5,9 +5,10 @@ package dev.imagine.kernels.cpu;
  * panels), each computed whole by one thread: panels outer, micro-tiles of rows inner, so a panel (k x 32 floats)
  * stays in L2 while the tile's A rows (also L2-resident) stream past it. The micro-tile and the row block come
  * from the CPU ({@link MatmulTiling}). Large tiles matter on two cores: each tile reads its A rows and panels once
- * from L3 or memory (about 40 FLOPs per byte; small tiles left two cores ~15% short, memory-bound). Slicing k to
- * keep a panel slice in L1 (GotoBLAS' kc) and packing A k-major measured slower here: C2 keeps the range checks
- * of the packed reads, and the C tile reloads cost more than L1 saved.
+ * from L3 or memory (about 40 FLOPs per byte; small tiles left two cores ~15% short, memory-bound). A deep k is cut
+ * into slices (GotoBLAS' kc, sized so a full row block of A fits L2 rather than a panel slice L1): the tile runs
+ * slice by slice, each FMA chain going on from C, so row blocks stay tall and each panel of B read from memory
+ * serves them all. With the 14-row tile and n of 1,024 or more, A is packed first ({@link TallMicroKernel#pack}).
  *
  * <p>Determinism: every element is one FMA chain over k = 0 .. k-1 in order, started from the bias,
  * however the grid falls; the grid may follow the thread count and the CPU (smaller tiles when there are few
@@ -28,6 +29,7 @@ final class MatmulJob implements WorkerPool.Task {
     static final boolean PACK_A = Boolean.parseBoolean(System.getProperty("imagine.kernels.packA", "true"));
 
     private final WorkerPool pool;
+    private final MatmulTiling tiling;
     private final boolean packs;
     private final PackTask packTask;
     /** A of the last packed call, grown to the largest one; micro-tile t at t * MR * k. */
@@ -39,6 +41,8 @@ final class MatmulJob implements WorkerPool.Task {
     private float[] bias;
     private float[] out;
     private int rowBlock;
+    /** The depth of one pass over a tile ({@link MatmulTiling#depthSlice}); the FMA chains go on from C after the first. */
+    private int depthSlice;
     private int panelsPerTile;
     private int rowBlocks;
     private int panelBlocks;
@@ -51,6 +55,15 @@ final class MatmulJob implements WorkerPool.Task {
 
     /** @param packA pack A where the 14-row tile runs on 512-bit vectors (elsewhere it is not); false keeps A row-major */
     MatmulJob(WorkerPool pool, boolean packA) {
+        this(pool, packA, TILING);
+    }
+
+    /** @param tiling the host's, or one that differs from it in row blocks and depth slices (never in its tile) */
+    MatmulJob(WorkerPool pool, boolean packA, MatmulTiling tiling) {
+        if (tiling.microRows() != MR) {
+            throw new IllegalArgumentException("the tile is the host's " + MR + " rows, not " + tiling.microRows());
+        }
+        this.tiling = tiling;
         this.pool = pool;
         this.packs = packA && TallMicroKernel.packs() && MR == TallMicroKernel.MR;
         this.packTask = new PackTask();
@@ -101,7 +114,8 @@ final class MatmulJob implements WorkerPool.Task {
 
     /** Full-size tiles, narrowed (panels first, then rows) until every thread has about 3 tiles. */
     private void grid(int m, int k, int panels, int threads) {
-        rowBlock = TILING.rowBlock(k);
+        depthSlice = tiling.depthSlice(k);
+        rowBlock = tiling.rowBlock(depthSlice);
         panelsPerTile = PANELS_PER_TILE;
         while (tiles(m, panels) < 3 * threads && (panelsPerTile > 1 || rowBlock > MR)) {
             if (panelsPerTile > 1) {
@@ -128,34 +142,45 @@ final class MatmulJob implements WorkerPool.Task {
         int n = w.cols();
         int nr = MicroKernel.NR;
         float[] panels = w.panels();
-        for (int p = p0; p < p1; p++) {
-            int j0 = p * nr;
-            int cols = Math.min(nr, n - j0);
-            int bOff = w.panelOffset(p);
+        int full = Math.min(p1, n / nr);
+        // Depth slices outermost: a slice of the row block's A stays in L2 while the slices of every panel stream past
+        for (int k0 = 0; k0 < k; k0 += depthSlice) {
+            int depth = Math.min(depthSlice, k - k0);
+            for (int p = p0; p < full; p++) {
+                int j0 = p * nr;
+                int bOff = w.panelOffset(p) + k0 * nr;
+                for (int r = r0; r < r1; r += MR) {
+                    int rows = Math.min(MR, r1 - r);
+                    int cOff = r * n + j0;
+                    // The chain starts from the bias row (or zeros), read with row stride 0, and goes on from C.
+                    float[] init = k0 > 0 ? out : bias == null ? MicroKernel.ZERO : bias;
+                    int initOff = k0 > 0 ? cOff : bias == null ? 0 : j0;
+                    int initLd = k0 > 0 ? n : 0;
+                    if (packedCall) {
+                        TallMicroKernel.packedPanel(packed, r * k + k0 * MR, rows, panels, bOff, depth, out, cOff, n,
+                                init, initOff, initLd);
+                    } else {
+                        panel(a, r * k + k0, k, rows, panels, bOff, depth, out, cOff, n, init, initOff, initLd);
+                    }
+                }
+            }
+        }
+        if (full < p1) {
+            // Last, narrower panel, all of k at once: a full-width scratch tile, the valid columns copied out.
+            int j0 = full * nr;
+            int cols = n - j0;
+            int bOff = w.panelOffset(full);
+            float[] t = edge[worker];
             for (int r = r0; r < r1; r += MR) {
                 int rows = Math.min(MR, r1 - r);
-                if (cols == nr) {
-                    // The chain starts from the bias row (or zeros), read with row stride 0.
-                    float[] init = bias == null ? MicroKernel.ZERO : bias;
-                    int initOff = bias == null ? 0 : j0;
-                    if (packedCall) {
-                        TallMicroKernel.packedPanel(packed, r * k, rows, panels, bOff, k, out, r * n + j0, n,
-                                init, initOff, 0);
-                    } else {
-                        panel(a, r * k, k, rows, panels, bOff, k, out, r * n + j0, n, init, initOff, 0);
-                    }
+                fill(t, 0, nr, rows, cols, bias, j0);
+                if (packedCall) {
+                    TallMicroKernel.packedPanel(packed, r * k, rows, panels, bOff, k, t, 0, nr, t, 0, nr);
                 } else {
-                    // Last, narrower panel: a full-width scratch tile, the valid columns copied out.
-                    float[] t = edge[worker];
-                    fill(t, 0, nr, rows, cols, bias, j0);
-                    if (packedCall) {
-                        TallMicroKernel.packedPanel(packed, r * k, rows, panels, bOff, k, t, 0, nr, t, 0, nr);
-                    } else {
-                        panel(a, r * k, k, rows, panels, bOff, k, t, 0, nr, t, 0, nr);
-                    }
-                    for (int i = 0; i < rows; i++) {
-                        System.arraycopy(t, i * nr, out, (r + i) * n + j0, cols);
-                    }
+                    panel(a, r * k, k, rows, panels, bOff, k, t, 0, nr, t, 0, nr);
+                }
+                for (int i = 0; i < rows; i++) {
+                    System.arraycopy(t, i * nr, out, (r + i) * n + j0, cols);
                 }
             }
         }

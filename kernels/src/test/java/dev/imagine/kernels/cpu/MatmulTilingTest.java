@@ -21,6 +21,22 @@ class MatmulTilingTest {
     }
 
     @Test
+    void aDeepAIsCutIntoEqualSlicesAtWhichAFullRowBlockFitsL2() {
+        long fit = MatmulTiling.fittingSlice(14, 1L << 20); // 585: 16 micro-tiles of 14 rows take half of 1 MiB
+        assertThat(fit).isEqualTo(585);
+        MatmulTiling zen4 = new MatmulTiling(14, 1L << 20, fit, "test");
+        assertThat(zen4.depthSlice(576)).isEqualTo(576);
+        assertThat(zen4.depthSlice(1152)).as("within twice the fit: whole").isEqualTo(1152);
+        assertThat(zen4.depthSlice(1171)).as("just past twice the fit: three slices").isEqualTo(391);
+        assertThat(zen4.depthSlice(4608)).isEqualTo(576);
+        assertThat(zen4.depthSlice(4609)).as("equal slices, none deeper than the fit").isEqualTo(577);
+        assertThat(zen4.rowBlock(zen4.depthSlice(4608))).isEqualTo(224);
+        assertThat(MatmulTiling.fittingSlice(14, 64L << 10)).as("never below the shortest slice")
+                .isEqualTo(MatmulTiling.MIN_SLICE);
+        assertThat(new MatmulTiling(14, 1L << 20, 0, "test").depthSlice(4608)).as("0: never sliced").isEqualTo(4608);
+    }
+
+    @Test
     void readsTheLevel2CacheFromSysfs(@TempDir Path dir) throws Exception {
         write(dir.resolve("index0"), "1", "48K");
         write(dir.resolve("index1"), "1", "32K");
