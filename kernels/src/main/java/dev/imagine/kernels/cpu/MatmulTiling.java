@@ -55,7 +55,8 @@ record MatmulTiling(int microRows, long l2Bytes, long sliceDepth, String source)
      * micro-tiles, and every panel of B, read from memory once per row block, would serve only those few before it
      * is evicted. A k within twice the fit stays whole: cutting k = 1,152 in two on a 1 MiB L2 measured 0.97-0.98x
      * (fewer, larger tiles balance worse on two threads, and C is reloaded), while k = 4,608 in slices of 576 measured
-     * 1.03-1.04x at 2,048 and 4,096 rows. {@code -Dimagine.kernels.kc=N} sets the slice (0: never slice).
+     * even there, 0.97-1.04x (its unsliced tile is at 0.85-0.9 of peak); the slices are for 2 MiB-L2 Xeons, where a
+     * deep or wide B cost one thread 25-30%. {@code -Dimagine.kernels.kc=N} sets the slice (0: never slice).
      */
     int depthSlice(int k) {
         if (sliceDepth <= 0 || k <= 2 * sliceDepth) {
@@ -73,8 +74,9 @@ record MatmulTiling(int microRows, long l2Bytes, long sliceDepth, String source)
     }
 
     String describe() {
+        String slices = sliceDepth > 0 ? ", k over " + 2 * sliceDepth + " in slices of up to " + sliceDepth : "";
         return String.format(Locale.ROOT, "%dx%d matmul tile, rows per block from L2 %d KiB (%s)%s", microRows,
-                MicroKernel.NR, l2Bytes >> 10, source, sliceDepth > 0 ? ", k over " + 2 * sliceDepth + " in slices of up to " + sliceDepth : "");
+                MicroKernel.NR, l2Bytes >> 10, source, slices);
     }
 
     /** The unified level-2 cache of cpu0, from Linux's sysfs ("2048K"); 0 when there is none to read. */
